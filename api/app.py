@@ -1,0 +1,50 @@
+"""The FastAPI application: one engine and one Temporal client per process, kept on app.state."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api.routers import (audit, auth, calendar, departments, health, inspectors, items, objects, office, plans,
+                         public, results, tasks)
+from api.calendar_signals import signal_running_tasks
+from api.console import router as console_router
+from api.temporal import TemporalHandle
+from config.settings import Settings, get_settings
+from store.db import make_engine, make_session_factory
+
+ROUTERS = [health.router, auth.router, departments.router, items.router, objects.router, inspectors.router,
+           calendar.router, plans.router, audit.router, tasks.router, results.router,
+           office.router, public.router,
+           console_router]
+
+
+def _calendar_hook(app: FastAPI):
+    async def hook(year: int) -> None:
+        await signal_running_tasks(await app.state.temporal.client(), year)
+
+    return hook
+
+
+def create_app(settings: Settings | None = None, *, temporal_client: Client | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings and an already-connected Temporal client."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine = make_engine(settings.database_url)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.session_factory = make_session_factory(engine)
+        app.state.temporal = TemporalHandle(settings, temporal_client)
+        app.state.calendar_changed_hooks = [_calendar_hook(app)]
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(title="jointcheck", version="0.1.0", lifespan=lifespan,
+                  description="部门联合“双随机、一公开”监管平台 API")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

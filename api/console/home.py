@@ -1,0 +1,57 @@
+"""The home page of a department operator (inbox and to-do list), of an approver (queue), of the admin."""
+
+from fastapi.responses import Response
+
+from api.console.pages import Page, render
+from api.console.taskdata import active_tasks, department_names
+
+REVIEW_STAGES = ("inspecting", "publishing", "following_up")
+
+
+def _todo(view, dept: str) -> list[dict]:
+    """What the task waits for from this department, as links (the API decides whether it is allowed)."""
+    base = f"/console/tasks/{view.id}"
+    todo = []
+    if view.stage == "drawing" and view.lead == dept:
+        todo.append({"text": "执行随机抽取", "href": f"{base}/draw"})
+    if view.stage == "matching" and dept in view.participants and dept not in view.matched:
+        todo.append({"text": "随机匹配本部门检查人员", "href": f"{base}#matching"})
+    if view.stage == "scheduling":
+        live = view.live
+        if view.lead == dept and not live.get("schedule"):
+            todo.append({"text": "提议联合检查日", "href": f"{base}#schedule"})
+        elif view.lead != dept and live.get("schedule") and dept not in (live.get("schedule_confirmed_by") or []):
+            todo.append({"text": "确认联合检查日", "href": f"{base}#schedule"})
+    for obj in view.objects:
+        form = obj.forms.get(dept)
+        if form and form.get("state") in ("not_entered", "returned"):
+            word = "修改被退回的检查结果" if form["state"] == "returned" else "录入检查结果"
+            todo.append({"text": f"{word}：{obj.name}", "href": f"{base}/objects/{obj.object_id}/result"})
+        for f in obj.followups:
+            if f.get("state") == "open" and f.get("department_code") == dept:
+                todo.append({"text": f"办理后续处置：{obj.name}", "href": f"{base}#object-{obj.object_id}"})
+            if f.get("state") == "awaiting_acknowledgement" and f.get("receiving_department_code") == dept:
+                todo.append({"text": f"确认接收移送：{obj.name}", "href": f"{base}#object-{obj.object_id}"})
+    return todo
+
+
+async def operator_home(page: Page) -> Response:
+    dept = page.department
+    views = await active_tasks(page.api)
+    inbox = [(v, v.responses[dept]) for v in views
+             if v.stage == "awaiting_responses" and v.responses.get(dept, {}).get("state") == "pending"]
+    todo = [(v, item) for v in views for item in _todo(v, dept)]
+    return render(page, "operator_home.html", {"inbox": inbox, "todo": todo, "views": views,
+                                               "departments": await department_names(page.api)})
+
+
+async def approver_home(page: Page) -> Response:
+    dept = page.department
+    views = await active_tasks(page.api, REVIEW_STAGES)
+    queue = [(v, obj, obj.forms[dept]) for v in views for obj in v.objects
+             if obj.forms.get(dept, {}).get("state") == "awaiting_approval"]
+    return render(page, "approver_home.html", {"queue": queue, "departments": await department_names(page.api)})
+
+
+async def admin_home(page: Page) -> Response:
+    return render(page, "admin_home.html", {"departments": await department_names(page.api)})

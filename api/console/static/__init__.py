@@ -1,0 +1,1 @@
+"""Package data of the console (a package so that a non-editable install ships it)."""

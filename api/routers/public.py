@@ -1,0 +1,45 @@
+"""One public (一公开): published results, items and draw records, without an account (SPEC §8)."""
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import SessionDep
+from domain.draw import verify_record
+from store import draws, results as result_store
+
+router = APIRouter(prefix="/api/v1/public", tags=["public"])
+
+
+@router.get("/results")
+async def results(session: SessionDep, q: str = Query(default="", max_length=100),
+                  limit: int = Query(default=50, ge=1, le=500), offset: int = Query(default=0, ge=0)) -> dict:
+    """Published results by USCC or name: object, department, items, result and date — never inspectors."""
+    return await result_store.public_results(session, q=q.strip(), limit=limit, offset=offset)
+
+
+@router.get("/items")
+async def items(session: SessionDep, department_code: str | None = None) -> list[dict]:
+    """The published item lists (抽查事项清单)."""
+    from store.masterdata import published_items
+
+    return await published_items(session, department_code=department_code)
+
+
+@router.get("/draws/{task_id}")
+async def draw_record(task_id: str, session: SessionDep) -> dict:
+    """The draw record: commitment before the draw; seed, population, selection after (for verify_draw.py)."""
+    record = await draws.public_record(session, task_id)
+    if record is None:
+        raise HTTPException(404, f"no draw record for task '{task_id}'")
+    return record
+
+
+@router.get("/draws/{task_id}/verify")
+async def verify(task_id: str, session: SessionDep) -> dict:
+    """Recompute the selection from the published record and say whether it matches."""
+    record = await draws.public_record(session, task_id)
+    if record is None:
+        raise HTTPException(404, f"no draw record for task '{task_id}'")
+    if not record.get("seed"):
+        raise HTTPException(409, "the draw is not confirmed yet: only the seed commitment is public")
+    verdict = verify_record(record)
+    return {"task_id": task_id, "match": verdict.match, "reasons": verdict.reasons}

@@ -1,0 +1,56 @@
+"""Per-object actions: one result form per department, approval or return, follow-up (SPEC §4 steps 6–8)."""
+
+from fastapi import APIRouter, HTTPException
+from temporalio.client import Client
+
+from api.deps import CurrentUser, TemporalDep
+from api.routers.tasks import REFUSALS, actor_ref, run_update
+from api.schemas.tasks import FollowupBody, ResultBody, ReviewBody
+from workflows.joint_task import child_workflow_id
+from workflows.messages import FollowupInput, FollowupView, FormView, ResultInput, ReviewInput
+from workflows.object_inspection import ObjectInspectionWorkflow
+
+router = APIRouter(prefix="/api/v1", tags=["results"])
+
+
+def object_handle(temporal: Client, task_id: str, object_id: int):
+    return temporal.get_workflow_handle(child_workflow_id(task_id, object_id))
+
+
+def parse_result_id(result_id: str) -> tuple[str, int, str]:
+    """result ids read `{task_id}:{object_id}:{department_code}`."""
+    parts = result_id.split(":")
+    if len(parts) != 3 or not parts[1].isdigit():
+        raise HTTPException(404, f"result '{result_id}' not found")
+    return parts[0], int(parts[1]), parts[2]
+
+
+@router.post("/tasks/{task_id}/objects/{object_id}/results", response_model=FormView, status_code=201,
+             responses=REFUSALS)
+async def submit_result(task_id: str, object_id: int, body: ResultBody, user: CurrentUser, temporal: TemporalDep):
+    """The department's one form for this object (谁检查、谁录入); a returned form is corrected the same way."""
+    return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.submit_result,
+                            ResultInput(actor=actor_ref(user), **body.model_dump()))
+
+
+@router.post("/results/{result_id}/approve", response_model=FormView, responses=REFUSALS)
+async def approve(result_id: str, user: CurrentUser, temporal: TemporalDep):
+    """The department's approver approves: the form is published (or recorded as confidential)."""
+    task_id, object_id, dept = parse_result_id(result_id)
+    return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.review_result,
+                            ReviewInput(actor=actor_ref(user), department_code=dept, approve=True))
+
+
+@router.post("/results/{result_id}/return", response_model=FormView, responses=REFUSALS)
+async def return_form(result_id: str, body: ReviewBody, user: CurrentUser, temporal: TemporalDep):
+    """The approver returns the form with a reason (审核退回); the department corrects and resubmits it."""
+    task_id, object_id, dept = parse_result_id(result_id)
+    return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.review_result,
+                            ReviewInput(actor=actor_ref(user), department_code=dept, approve=False, reason=body.reason))
+
+
+@router.post("/tasks/{task_id}/objects/{object_id}/followups", response_model=FollowupView, responses=REFUSALS)
+async def followup(task_id: str, object_id: int, body: FollowupBody, user: CurrentUser, temporal: TemporalDep):
+    """Rectification re-check, transfer (and its acknowledgement by the receiver), abnormal listing, …"""
+    return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.followup,
+                            FollowupInput(actor=actor_ref(user), **body.model_dump()))

@@ -1,0 +1,194 @@
+"""Joint tasks: launch, and every human action on a task as a Temporal Update (SPEC §4, §9)."""
+
+import uuid
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from fastapi import APIRouter, HTTPException, status
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from api import errors
+from api.deps import CurrentUser, SessionDep, TemporalDep, SettingsDep
+from api.schemas.tasks import AcknowledgeBody, CancelBody, ConfirmDrawBody, ScheduleBody, TaskCreate
+from api.workflow_errors import http_error
+from store import accounts, results as result_store, tasks as task_store
+from store.models import User
+from store.scope import current_items, population_counts
+from workflows.joint_task import JointTaskWorkflow
+from workflows.messages import (
+    AcknowledgeInput, ActorRef, CancelInput, ConfirmDrawInput, DrawInput, DrawOutcome, MatchInput, MatchOutcome,
+    Participant, ResponderView, ScheduleInput, TaskInput, TaskState,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["tasks"])
+REFUSALS = {403: {"description": "not your role or department"}, 404: {"description": "no such task"},
+            409: {"description": "wrong stage or already done"}, 422: {"description": "invalid input"}}
+
+
+def workflow_id(task_id: str) -> str:
+    return f"joint-task-{task_id}"
+
+
+def actor_ref(user: User) -> ActorRef:
+    return ActorRef(username=user.username, role=user.role, department_code=user.department_code)
+
+
+async def run_update(handle: WorkflowHandle, update, arg=None):
+    """Execute an update; a refused one becomes the 4xx its error type means."""
+    try:
+        if arg is None:
+            return await handle.execute_update(update)
+        return await handle.execute_update(update, arg)
+    except (WorkflowUpdateFailedError, RPCError) as exc:
+        raise http_error(exc) from exc
+
+
+def task_handle(temporal: Client, task_id: str) -> WorkflowHandle:
+    return temporal.get_workflow_handle(workflow_id(task_id))
+
+
+@router.post("/tasks", status_code=201, responses=REFUSALS)
+async def launch_task(body: TaskCreate, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
+                      settings: SettingsDep) -> dict:
+    """Create and launch a joint task; responders are pushed and their 2-working-day clocks start."""
+    lead_code = await _lead_department(user, body, session)
+    lead = await _participant(session, lead_code, body.lead_item_codes, "lead_item_codes")
+    responders = []
+    for i, r in enumerate(body.responders):
+        if r.department_code == lead_code:
+            raise HTTPException(422, errors.field_error(f"responders[{i}]", "the lead department cannot respond"))
+        responders.append(await _participant(session, r.department_code, r.item_codes, f"responders[{i}]"))
+    await _check_ratio_caps(session, body, [lead, *responders])
+    now = datetime.now(timezone.utc)
+    task_id = f"{now:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+    task = TaskInput(task_id=task_id, name=body.name, initiated_by=actor_ref(user), lead=lead, responders=responders,
+                     scope=body.scope, sample_size=body.sample_size, ratio=body.ratio,
+                     credit_risk_ratios=body.credit_risk_ratios, method=body.method, window_start=body.window_start,
+                     window_end=body.window_end, planned=body.planned, plan_id=body.plan_id,
+                     unplanned_reason=body.unplanned_reason, launched_at=now)
+    await session.commit()  # release the database before the workflow's activities need it
+    handle = await temporal.start_workflow(JointTaskWorkflow.run, task, id=workflow_id(task_id),
+                                           task_queue=settings.task_queue)
+    state: TaskState = await run_update(handle, JointTaskWorkflow.launch_summary)
+    return {"id": task_id, "stage": state.stage, "seed_commitment": state.seed_commitment,
+            "responders": [{"department_code": r.department_code, "response_due_at": r.due.due_at,
+                            "provisional": r.due.provisional, "drill": r.due.drill} for r in state.responders]}
+
+
+@router.post("/tasks/{task_id}/acknowledge", response_model=ResponderView, responses=REFUSALS)
+async def acknowledge(task_id: str, body: AcknowledgeBody, user: CurrentUser, temporal: TemporalDep):
+    """A responding department accepts, or declines with a reason (late answers are accepted and marked)."""
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.acknowledge,
+                            AcknowledgeInput(actor=actor_ref(user), accept=body.accept, reason=body.reason))
+
+
+@router.post("/tasks/{task_id}/draw", response_model=DrawOutcome, responses=REFUSALS)
+async def draw(task_id: str, user: CurrentUser, temporal: TemporalDep):
+    """The lead freezes the population and sees the selection with task-fusion warnings (not yet public)."""
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.draw, DrawInput(actor=actor_ref(user)))
+
+
+@router.post("/tasks/{task_id}/draw/confirm", response_model=DrawOutcome, responses=REFUSALS)
+async def confirm_draw(task_id: str, body: ConfirmDrawBody, user: CurrentUser, temporal: TemporalDep):
+    """The lead confirms, optionally excluding warned objects (replacements drawn by the same protocol)."""
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.confirm_draw,
+                            ConfirmDrawInput(actor=actor_ref(user), exclude=body.exclude))
+
+
+@router.post("/tasks/{task_id}/match", response_model=MatchOutcome, responses=REFUSALS)
+async def match(task_id: str, user: CurrentUser, temporal: TemporalDep):
+    """A participating department matches its own inspectors at random, two or more per object."""
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.match, MatchInput(actor=actor_ref(user)))
+
+
+@router.post("/tasks/{task_id}/schedule", response_model=TaskState, responses=REFUSALS)
+async def schedule(task_id: str, body: ScheduleBody, user: CurrentUser, temporal: TemporalDep):
+    """The lead proposes the joint inspection day; each responding department confirms it."""
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.schedule,
+                            ScheduleInput(actor=actor_ref(user), **body.model_dump()))
+
+
+@router.post("/tasks/{task_id}/cancel", response_model=TaskState, responses=REFUSALS)
+async def cancel(task_id: str, body: CancelBody, user: CurrentUser, temporal: TemporalDep):
+    """The lead or the office cancels the task, with a reason."""
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.cancel,
+                            CancelInput(actor=actor_ref(user), reason=body.reason))
+
+
+async def _lead_department(user: User, body: TaskCreate, session) -> str:
+    if user.role == "dept_operator":
+        if body.lead_department_code not in (None, user.department_code):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, errors.other_department(body.lead_department_code))
+        return user.department_code
+    if user.role == "office":
+        if not body.lead_department_code:
+            raise HTTPException(422, errors.field_error("lead_department_code", "required when the office initiates"))
+        if await accounts.department(session, body.lead_department_code) is None:
+            raise HTTPException(422, errors.field_error("lead_department_code",
+                                                        errors.not_found("department", body.lead_department_code)))
+        return body.lead_department_code
+    raise HTTPException(status.HTTP_403_FORBIDDEN, errors.role_forbidden(user.role, ("dept_operator", "office")))
+
+
+async def _participant(session, department_code: str, item_codes: list[str], field: str) -> Participant:
+    if await accounts.department(session, department_code) is None:
+        raise HTTPException(422, errors.field_error(field, errors.not_found("department", department_code)))
+    items = await current_items(session, department_code, item_codes)
+    missing = [code for code in item_codes if code not in items]
+    if missing:
+        raise HTTPException(422, errors.field_error(field, f"items {missing} are not current items of {department_code}"))
+    return Participant(department_code=department_code, item_codes=item_codes,
+                       item_versions={code: item.version for code, item in items.items()})
+
+
+async def _check_ratio_caps(session, body: TaskCreate, participants: list[Participant]) -> None:
+    """A task whose sampling ratio exceeds the cap of a general item it uses is refused (SPEC §4 step 1)."""
+    counts = await population_counts(session, body.scope)
+    population = sum(counts.values())
+    if population == 0:
+        raise HTTPException(422, errors.field_error("scope", "no active object matches this scope"))
+    if body.ratio is not None:
+        effective = Decimal(str(body.ratio))
+    elif body.sample_size is not None:
+        effective = Decimal(min(body.sample_size, population)) / population
+    else:
+        expected = sum(Decimal(str(r)) * counts.get(cls, 0) for cls, r in body.credit_risk_ratios.items())
+        effective = expected / population
+    for p in participants:
+        items = await current_items(session, p.department_code, p.item_codes)
+        for item in items.values():
+            if item.category == "general" and item.annual_ratio_cap is not None and effective > item.annual_ratio_cap:
+                raise HTTPException(422, errors.field_error(
+                    "ratio", f"sampling ratio {effective:.2%} exceeds the {item.annual_ratio_cap:.2%} cap of general "
+                             f"item {item.code} ({item.name})"))
+
+
+@router.get("/tasks")
+async def list_tasks(user: CurrentUser, session: SessionDep, stage: str | None = None, limit: int = 50,
+                     offset: int = 0) -> list[dict]:
+    """Tasks the caller's department takes part in; the office and the admin see all."""
+    department = None if user.role in ("office", "admin") else user.department_code
+    return await task_store.list_tasks(session, department_code=department, stage=stage,
+                                       limit=min(max(limit, 1), 500), offset=max(offset, 0))
+
+
+@router.get("/tasks/{task_id}", responses=REFUSALS)
+async def get_task(task_id: str, user: CurrentUser, session: SessionDep, temporal: TemporalDep) -> dict:
+    """The task with its responders, drawn objects, per-object forms and follow-ups, and its timeline."""
+    task = await task_store.get_task(session, task_id)
+    if task is None:
+        raise HTTPException(404, errors.not_found("task", task_id))
+    departments = {p["department_code"] for p in task["participants"]}
+    if user.role not in ("office", "admin") and user.department_code not in departments:
+        raise HTTPException(403, errors.other_department(task["lead_department_code"]))
+    task.pop("input", None)
+    task["timeline"] = await task_store.timeline(session, task_id)
+    task["results"] = await result_store.task_results(session, task_id)
+    await session.commit()
+    try:
+        live: TaskState = await task_handle(temporal, task_id).query(JointTaskWorkflow.state)
+        task["live"] = live.model_dump(mode="json", exclude={"draw"})
+    except RPCError:
+        task["live"] = None
+    return task

@@ -1,0 +1,104 @@
+"""Request and response shapes of the joint-task API (SPEC §9)."""
+
+from datetime import date
+
+from pydantic import BaseModel, Field, model_validator
+
+from workflows.messages import FollowupKind, ObjectScope, ResultCode
+
+CREDIT_CLASSES = ("A", "B", "C", "D")
+
+
+class ResponderRequest(BaseModel):
+    department_code: str
+    item_codes: list[str] = Field(min_length=1)
+
+
+class TaskCreate(BaseModel):
+    name: str = Field(min_length=2, max_length=200)
+    lead_department_code: str | None = Field(default=None, description="required when the office initiates")
+    lead_item_codes: list[str] = Field(min_length=1)
+    responders: list[ResponderRequest] = []
+    scope: ObjectScope = ObjectScope()
+    sample_size: int | None = Field(default=None, ge=1, le=100_000)
+    ratio: float | None = Field(default=None, gt=0, le=1)
+    credit_risk_ratios: dict[str, float] = {}
+    method: str = "on_site"
+    window_start: date | None = None
+    window_end: date | None = None
+    planned: bool = True
+    plan_id: int | None = None
+    unplanned_reason: str = ""
+
+    @model_validator(mode="after")
+    def _one_sample_rule(self) -> "TaskCreate":
+        given = [x for x in (self.sample_size, self.ratio, self.credit_risk_ratios or None) if x is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of sample_size, ratio, credit_risk_ratios")
+        for cls, r in self.credit_risk_ratios.items():
+            if cls not in CREDIT_CLASSES:
+                raise ValueError(f"credit_risk_ratios: unknown credit-risk class '{cls}' (A–D)")
+            if not 0 <= r <= 1:
+                raise ValueError(f"credit_risk_ratios: ratio for class {cls} must be between 0 and 1")
+        if not self.planned and not self.unplanned_reason.strip():
+            raise ValueError("unplanned_reason: required for an unplanned (非计划型) task")
+        if self.window_start and self.window_end and self.window_end < self.window_start:
+            raise ValueError("window_end: must not be before window_start")
+        codes = [r.department_code for r in self.responders]
+        if len(codes) != len(set(codes)):
+            raise ValueError("responders: a department is listed twice")
+        return self
+
+
+class AcknowledgeBody(BaseModel):
+    accept: bool
+    reason: str = Field(default="", max_length=1000)
+
+
+class ConfirmDrawBody(BaseModel):
+    exclude: list[int] = []
+
+
+class ScheduleBody(BaseModel):
+    inspection_date: date | None = None
+    object_ids: list[int] | None = None
+    confirm: bool = False
+
+
+class CancelBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ResultBody(BaseModel):
+    result_code: ResultCode
+    findings: str = Field(default="", max_length=5000)
+    item_codes: list[str] = []
+    inspector_ids: list[int] = []
+    inspection_date: date
+    enterprise_demands: list[str] = []
+    demands_solved_on_site: bool = True
+    rectification_due: date | None = None
+    confidential: bool = False
+    confidential_reason: str = ""
+
+
+class ReviewBody(BaseModel):
+    reason: str = Field(default="", max_length=1000)
+
+
+class FollowupBody(BaseModel):
+    kind: FollowupKind
+    action: str = Field(default="complete", pattern="^(open|complete|acknowledge)$")
+    receiving_department_code: str | None = None
+    outcome: str = Field(default="", max_length=5000)
+    passed: bool | None = None
+    department_code: str | None = None
+
+
+class ExtendBody(BaseModel):
+    working_days: int = Field(default=2, ge=1, le=30)
+    reason: str = ""
+
+
+class RemoveBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)

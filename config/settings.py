@@ -1,0 +1,49 @@
+"""The one settings class: every process reads JOINTCHECK_* environment variables through it."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "jointcheck-dev-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Process settings; `env=prod` refuses the development secret."""
+
+    model_config = SettingsConfigDict(env_prefix="JOINTCHECK_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    state_dir: Path = Path(".jointcheck")
+    database_url: str = ""
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "jointcheck"
+    temporal_ui_port: int = 8233
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    token_ttl_minutes: int = 8 * 60
+    drill_workday_seconds: float | None = None
+
+    @model_validator(mode="after")
+    def _defaults_and_guards(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{(self.state_dir / 'jointcheck.db').resolve()}"
+        if self.env == "prod" and self.secret_key.get_secret_value() == DEV_SECRET:
+            raise ValueError("JOINTCHECK_SECRET_KEY must be set to a real secret when JOINTCHECK_ENV=prod")
+        if self.drill_workday_seconds is not None and self.drill_workday_seconds <= 0:
+            raise ValueError("JOINTCHECK_DRILL_WORKDAY_SECONDS must be positive")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings of this process, read once."""
+    return Settings()

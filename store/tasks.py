@@ -1,0 +1,206 @@
+"""The task read model: idempotent writes from the lifecycle activities, and the queries behind the task API.
+
+Every write is keyed by a natural key and is a check-then-write in the caller's transaction; the primary key is
+the backstop, so two racing retries end with one row (the loser fails, is retried, and finds the row).
+"""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store import audit
+from store.models.tasks import (
+    Followup, Notification, OverdueStep, Result, Task, TaskObject, TaskParticipant, TaskResponse, TimelineEvent,
+)
+from store.office import department_stats, issue_notice, notices, overdue_steps
+from store.results import public_results, record_followup, record_form, result
+from store.rows import row_dict
+from workflows.messages import (
+    ActorRef, NotificationRecord, OverdueRecord, Participant, ResponderView, ScheduleRecord, TaskEvent,
+    TaskSnapshot,
+)
+
+# The API reaches the whole task read model through this module; forms and the office view live next door.
+__all__ = ["department_stats", "get_task", "issue_notice", "list_tasks", "mark_delivered",
+           "notices", "overdue_steps", "pending_notifications", "public_results", "record_event", "record_followup",
+           "record_form", "record_notification", "record_overdue", "record_schedule", "record_task", "result",
+           "timeline"]
+
+
+def as_actor(actor: ActorRef) -> audit.Actor:
+    """The audit log's actor for a workflow's actor."""
+    return audit.Actor(username=actor.username, role=actor.role, department_code=actor.department_code)
+
+
+async def record_task(session: AsyncSession, snapshot: TaskSnapshot) -> None:
+    """Upsert the task row, its participants and its responders; a snapshot older than the stored one is ignored."""
+    t = snapshot.task
+    row = await session.get(Task, t.task_id)
+    if row is not None and row.updated_at > snapshot.updated_at:
+        return
+    if row is None:
+        row = Task(task_id=t.task_id, created_at=t.launched_at)
+        session.add(row)
+    row.name, row.lead_department_code = t.name, t.lead.department_code
+    row.initiated_by, row.initiator_role = t.initiated_by.username, t.initiated_by.role
+    row.stage, row.seed_commitment, row.input = snapshot.stage, snapshot.seed_commitment, t.model_dump(mode="json")
+    row.planned, row.plan_id, row.method = t.planned, t.plan_id, t.method
+    row.window_start, row.window_end = t.window_start, t.window_end
+    row.updated_at, row.closed_at, row.cancel_reason = snapshot.updated_at, snapshot.closed_at, snapshot.cancel_reason
+    await _upsert_participant(session, t.task_id, t.lead, "lead")
+    for p in t.responders:
+        await _upsert_participant(session, t.task_id, p, "responder")
+    for r in snapshot.responders:
+        await _upsert_response(session, t.task_id, r)
+
+
+async def _upsert_participant(session: AsyncSession, task_id: str, p: Participant, role: str) -> None:
+    row = await session.get(TaskParticipant, (task_id, p.department_code))
+    if row is None:
+        row = TaskParticipant(task_id=task_id, department_code=p.department_code)
+        session.add(row)
+    row.role, row.item_codes, row.item_versions = role, list(p.item_codes), dict(p.item_versions)
+
+
+async def _upsert_response(session: AsyncSession, task_id: str, r: ResponderView) -> None:
+    row = await session.get(TaskResponse, (task_id, r.department_code))
+    if row is None:
+        row = TaskResponse(task_id=task_id, department_code=r.department_code)
+        session.add(row)
+    row.state, row.reason, row.responded_at = r.state, r.reason, r.responded_at
+    row.late, row.overdue = r.late, r.overdue
+    due = r.due
+    row.due_at, row.remind_at = (due.due_at, due.remind_at) if due else (None, None)
+    row.provisional, row.drill = (due.provisional, due.drill) if due else (False, False)
+
+
+def _audit_target(event: TaskEvent) -> str:
+    target = f"task:{event.task_id}"
+    if event.object_id is not None:
+        target += f"/object:{event.object_id}"
+    if event.department_code:
+        target += f"/department:{event.department_code}"
+    return target
+
+
+async def record_event(session: AsyncSession, event: TaskEvent) -> bool:
+    """Insert a timeline event and its audit record, once; answers whether it was new."""
+    if await session.get(TimelineEvent, event.key) is not None:
+        return False
+    session.add(TimelineEvent(
+        key=event.key, task_id=event.task_id, at=event.at, actor=event.actor.username, role=event.actor.role,
+        actor_department_code=event.actor.department_code, kind=event.kind, object_id=event.object_id,
+        department_code=event.department_code, detail=event.detail))
+    await session.flush()
+    await audit.append(session, actor=as_actor(event.actor), action=f"task.{event.kind}",
+                       target=_audit_target(event), change=event.detail, at=event.at)
+    return True
+
+
+async def record_notification(session: AsyncSession, n: NotificationRecord) -> None:
+    """Put a notification in the outbox, once."""
+    if await session.get(Notification, n.key) is None:
+        session.add(Notification(key=n.key, task_id=n.task_id, department_code=n.department_code, kind=n.kind,
+                                 message=n.message, created_at=n.created_at))
+
+
+async def record_overdue(session: AsyncSession, rec: OverdueRecord) -> None:
+    """Record an overdue step once; a later record with resolved_at resolves it (the first due time is kept)."""
+    row = await session.get(OverdueStep, rec.key)
+    if row is None:
+        row = OverdueStep(key=rec.key, task_id=rec.task_id, step=rec.step, department_code=rec.department_code,
+                          object_id=rec.object_id, due_at=rec.due_at, recorded_at=rec.recorded_at,
+                          resolved_at=rec.resolved_at, resolution=rec.resolution)
+        session.add(row)
+    elif rec.resolved_at is not None and row.resolved_at is None:
+        row.resolved_at, row.resolution = rec.resolved_at, rec.resolution
+    if rec.resolved_at is None:
+        await _mark_overdue(session, rec)
+
+
+async def _mark_overdue(session: AsyncSession, rec: OverdueRecord) -> None:
+    """Flag the row the missed step belongs to, so lists show it without joining the overdue table."""
+    if rec.step == "acknowledgement":
+        response = await session.get(TaskResponse, (rec.task_id, rec.department_code))
+        if response is not None:
+            response.overdue = True
+    elif rec.step == "publication" and rec.object_id is not None:
+        result = await session.get(Result, f"{rec.task_id}:{rec.object_id}:{rec.department_code}")
+        if result is not None:
+            result.late = True
+    elif rec.key.endswith(f":{rec.step}"):
+        # Follow-up steps are keyed "<followup_id>:<step>" by the object workflow.
+        followup = await session.get(Followup, rec.key[: -len(rec.step) - 1])
+        if followup is not None:
+            followup.overdue = True
+
+
+async def record_schedule(session: AsyncSession, rec: ScheduleRecord) -> None:
+    """Set the joint inspection day of the given objects and who has confirmed the schedule."""
+    rows = (await session.execute(select(TaskObject).where(TaskObject.task_id == rec.task_id))).scalars().all()
+    wanted = set(rec.object_ids)
+    for row in rows:
+        if row.object_id in wanted:
+            row.inspection_date = rec.inspection_date
+        row.schedule_confirmed_by = sorted(rec.confirmed_by)
+
+
+# ---- queries ------------------------------------------------------------------------------------------------
+
+async def get_task(session: AsyncSession, task_id: str) -> dict[str, Any] | None:
+    """The task row with its participants, responses and drawn objects; None when unknown."""
+    task = await session.get(Task, task_id)
+    if task is None:
+        return None
+
+    async def rows(model, *order):
+        stmt = select(model).where(model.task_id == task_id).order_by(*order)
+        return [row_dict(r) for r in (await session.execute(stmt)).scalars()]
+
+    return {**row_dict(task),
+            "participants": await rows(TaskParticipant, TaskParticipant.role, TaskParticipant.department_code),
+            "responses": await rows(TaskResponse, TaskResponse.department_code),
+            "objects": await rows(TaskObject, TaskObject.ordinal)}
+
+
+async def list_tasks(session: AsyncSession, *, department_code: str | None = None, stage: str | None = None,
+                     limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Tasks, newest first; a department sees the tasks it takes part in, None (the office) sees all."""
+    stmt = select(Task).order_by(Task.created_at.desc(), Task.task_id).limit(limit).offset(offset)
+    if department_code is not None:
+        joined = select(TaskParticipant.task_id).where(TaskParticipant.department_code == department_code)
+        stmt = stmt.where(or_(Task.lead_department_code == department_code, Task.task_id.in_(joined)))
+    if stage is not None:
+        stmt = stmt.where(Task.stage == stage)
+    return [{k: v for k, v in row_dict(t).items() if k != "input"} for t in (await session.execute(stmt)).scalars()]
+
+
+def _event_order(e: TimelineEvent) -> tuple:
+    # Keys are "<workflow id>:<n>" (or ":n<n>"); several events of one workflow activation share a time.
+    m = re.search(r"^(.*):n?(\d+)$", e.key)
+    return (e.at, m.group(1), int(m.group(2))) if m else (e.at, e.key, 0)
+
+
+async def timeline(session: AsyncSession, task_id: str) -> list[dict[str, Any]]:
+    """The task's events in the order they happened."""
+    events = (await session.execute(select(TimelineEvent).where(TimelineEvent.task_id == task_id))).scalars().all()
+    return [row_dict(e) for e in sorted(events, key=_event_order)]
+
+
+async def pending_notifications(session: AsyncSession, *, department_code: str | None = None,
+                                limit: int = 100) -> list[Notification]:
+    """Undelivered outbox rows for a department (None = the office), oldest first."""
+    stmt = (select(Notification).where(Notification.delivered_at.is_(None))
+            .where(Notification.department_code.is_(None) if department_code is None
+                   else Notification.department_code == department_code)
+            .order_by(Notification.created_at, Notification.key).limit(limit))
+    return list((await session.execute(stmt)).scalars())
+
+
+async def mark_delivered(session: AsyncSession, keys: list[str], *, at: datetime) -> None:
+    """A channel has delivered these notifications."""
+    for n in (await session.execute(select(Notification).where(Notification.key.in_(keys)))).scalars():
+        n.delivered_at = n.delivered_at or at

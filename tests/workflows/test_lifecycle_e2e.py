@@ -1,0 +1,191 @@
+"""A joint task driven from launch to close through the HTTP API, on the real Temporal dev server, in drill mode.
+
+One working day lasts DRILL seconds, so the 2-day acknowledgement and 20-day publication deadlines really expire.
+"""
+
+import asyncio
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from tests.workflows.world import build_world, task_body
+from workflows.registry import WORKFLOWS
+
+DRILL = 1.0
+BEIJING = timezone(timedelta(hours=8))
+HISTORIES = Path(__file__).parent / "histories"
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.model_copy(update={"drill_workday_seconds": DRILL})
+
+
+async def eventually(probe, *, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until probe() returns something truthy (timers fire on the server's clock, not ours)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)
+
+
+async def overdue_rows(client, office, **match):
+    rows = (await client.get("/api/v1/office/overdue", headers=office)).json()
+    return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+async def test_full_lifecycle_through_the_api(client, worker, session_factory, temporal_client):
+    w = await build_world(session_factory, client)
+    launched = await client.post("/api/v1/tasks", headers=w["lead_op"], json=task_body())
+    assert launched.status_code == 201, launched.text
+    task = launched.json()
+    task_id = task["id"]
+    assert task["stage"] == "awaiting_responses" and len(task["seed_commitment"]) == 64
+    assert {r["department_code"] for r in task["responders"]} == {"ENV", "SAFE"}
+    assert all(r["drill"] for r in task["responders"])
+
+    # ENV accepts in time; SAFE stays silent until its acknowledgement is overdue and the office steps in.
+    ack = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w["env_op"], json={"accept": True})
+    assert ack.status_code == 200 and ack.json()["late"] is False
+    again = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w["env_op"], json={"accept": True})
+    assert again.status_code == 409
+    early_draw = await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"])
+    assert early_draw.status_code == 409
+    rows = await eventually(lambda: overdue_rows(client, w["office"], task_id=task_id, step="acknowledgement", status="overdue"))
+    assert rows[0]["department_code"] == "SAFE" and rows[0]["working_days_overdue"] >= 1
+    not_office = await client.post(f"/api/v1/office/tasks/{task_id}/responders/SAFE/extend",
+                                   headers=w["lead_op"], json={"working_days": 2})
+    assert not_office.status_code == 403
+    extended = await client.post(f"/api/v1/office/tasks/{task_id}/responders/SAFE/extend",
+                                 headers=w["office"], json={"working_days": 3, "reason": "系统故障"})
+    assert extended.status_code == 200, extended.text
+    late_ack = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w["safe_op"], json={"accept": True})
+    assert late_ack.status_code == 200
+    assert await overdue_rows(client, w["office"], task_id=task_id, step="acknowledgement", status="overdue") == []
+
+    # The lead draws, sees the selection, confirms; the draw record verifies publicly.
+    handle = temporal_client.get_workflow_handle(f"joint-task-{task_id}")
+    await eventually(lambda: _stage_is(handle, "drawing"))
+    not_lead = await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["env_op"])
+    assert not_lead.status_code == 403
+    proposal = await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"])
+    assert proposal.status_code == 200, proposal.text
+    assert len(proposal.json()["selection"]) == 3 and proposal.json()["population_size"] == 12
+    excluded = proposal.json()["selection"][0]["object_id"]
+    confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"],
+                                  json={"exclude": [excluded]})
+    assert confirmed.status_code == 200, confirmed.text
+    selection = [o["object_id"] for o in confirmed.json()["selection"]]
+    assert len(selection) == 3 and excluded not in selection
+    verdict = await client.get(f"/api/v1/public/draws/{task_id}/verify")
+    assert verdict.status_code == 200 and verdict.json()["match"] is True
+
+    # Each department matches its inspectors; the lead proposes the day and the responders confirm it.
+    for dept in ("lead", "env", "safe"):
+        matched = await client.post(f"/api/v1/tasks/{task_id}/match", headers=w[f"{dept}_op"])
+        assert matched.status_code == 200, matched.text
+        assert all(len(v) >= 2 for v in matched.json()["assignments"].values())
+    today = datetime.now(BEIJING).date().isoformat()
+    proposed = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w["lead_op"],
+                                 json={"inspection_date": today})
+    assert proposed.status_code == 200, proposed.text
+    for dept in ("env", "safe"):
+        ok = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w[f"{dept}_op"], json={"confirm": True})
+        assert ok.status_code == 200, ok.text
+    await eventually(lambda: _stage_is(handle, "inspecting"))
+
+    # One form per department per object; a second one is refused.
+    first, second, third = selection
+    codes = {"lead": ("corrected_on_site", "LEAD-01"), "env": ("pending_followup", "ENV-01"),
+             "safe": ("no_issue", "SAFE-01")}
+    for obj in selection:
+        for dept, (code, item) in codes.items():
+            body = {"result_code": code if obj == first else "no_issue", "item_codes": [item],
+                    "inspection_date": today, "findings": "现场检查"}
+            if body["result_code"] == "corrected_on_site":
+                body["rectification_due"] = today
+            r = await client.post(f"/api/v1/tasks/{task_id}/objects/{obj}/results", headers=w[f"{dept}_op"], json=body)
+            assert r.status_code == 201, r.text
+    dup = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/results", headers=w["env_op"],
+                            json={"result_code": "no_issue", "inspection_date": today})
+    assert dup.status_code == 409
+    unknown = await client.post(f"/api/v1/tasks/{task_id}/objects/999999/results", headers=w["env_op"],
+                                json={"result_code": "no_issue", "inspection_date": today})
+    assert unknown.status_code == 404
+
+    # Approvers approve; one form is returned and resubmitted; one stays unapproved until publication is overdue.
+    wrong = await client.post(f"/api/v1/results/{task_id}:{first}:LEAD/approve", headers=w["env_ap"])
+    assert wrong.status_code == 403
+    returned = await client.post(f"/api/v1/results/{task_id}:{second}:ENV/return", headers=w["env_ap"],
+                                 json={"reason": "结论依据不足"})
+    assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    resubmitted = await client.post(f"/api/v1/tasks/{task_id}/objects/{second}/results", headers=w["env_op"],
+                                    json={"result_code": "no_issue", "item_codes": ["ENV-01"], "inspection_date": today})
+    assert resubmitted.status_code == 201
+    for obj in selection:
+        for dept in ("lead", "env", "safe"):
+            if (obj, dept) == (third, "safe"):
+                continue
+            ok = await client.post(f"/api/v1/results/{task_id}:{obj}:{dept.upper()}/approve", headers=w[f"{dept}_ap"])
+            assert ok.status_code == 200, ok.text
+            assert ok.json()["state"] == "published"
+    rows = await eventually(lambda: overdue_rows(client, w["office"], task_id=task_id, step="publication", status="overdue"),
+                            timeout=20 * DRILL + 15)
+    assert rows[0]["department_code"] == "SAFE" and rows[0]["object_id"] == third
+    late = await client.post(f"/api/v1/results/{task_id}:{third}:SAFE/approve", headers=w["safe_ap"])
+    assert late.status_code == 200 and late.json()["late"] is True
+
+    # Follow-up: the rectification re-check, and a transfer that the receiving department acknowledges.
+    recheck = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
+                                json={"kind": "rectification_recheck", "passed": True, "outcome": "已整改"})
+    assert recheck.status_code == 200 and recheck.json()["state"] == "done", recheck.text
+    transfer = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["env_op"],
+                                 json={"kind": "transfer", "receiving_department_code": "SAFE", "outcome": "移送"})
+    assert transfer.status_code == 200 and transfer.json()["state"] == "awaiting_acknowledgement", transfer.text
+    not_receiver = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
+                                     json={"kind": "transfer", "action": "acknowledge"})
+    assert not_receiver.status_code == 403
+    received = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["safe_op"],
+                                 json={"kind": "transfer", "action": "acknowledge"})
+    assert received.status_code == 200 and received.json()["state"] == "done"
+
+    # The task closes; the public site shows the published results, without inspectors.
+    await eventually(lambda: _stage_is(handle, "closed"))
+    assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
+    detail = (await client.get(f"/api/v1/tasks/{task_id}", headers=w["office"])).json()
+    assert detail["stage"] == "closed"
+    kinds = [e["kind"] for e in detail["timeline"]]
+    assert {"launched", "ack_overdue", "response_extended", "draw_confirmed", "closed"} <= set(kinds)
+    public = (await client.get("/api/v1/public/results", params={"q": ""})).json()
+    published = [r for r in public["results"] if r["task_id"] == task_id]
+    assert len(published) == 9
+    assert not any("inspector" in key for r in published for key in r)
+    await _replay_and_maybe_record(temporal_client, task_id, selection)
+
+
+async def _stage_is(handle, stage: str) -> bool:
+    from workflows.joint_task import JointTaskWorkflow
+
+    return (await handle.query(JointTaskWorkflow.state)).stage == stage
+
+
+async def _replay_and_maybe_record(temporal_client, task_id: str, selection: list[int]) -> None:
+    """Replay the histories this run produced; with JOINTCHECK_RECORD_HISTORIES=1, keep them for the replay test."""
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+    ids = [f"joint-task-{task_id}", f"joint-task-{task_id}-object-{selection[0]}"]
+    for workflow_id in ids:
+        history = await temporal_client.get_workflow_handle(workflow_id).fetch_history()
+        await replayer.replay_workflow(history)
+        if os.environ.get("JOINTCHECK_RECORD_HISTORIES") == "1":
+            HISTORIES.mkdir(exist_ok=True)
+            name = "joint_task" if workflow_id.count("-object-") == 0 else "object_inspection"
+            (HISTORIES / f"{name}.json").write_text(history.to_json())

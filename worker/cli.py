@@ -1,0 +1,101 @@
+"""The `jointcheck` command: dev launcher, production entry points and admin tools."""
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from config.settings import Settings, get_settings
+
+
+def _cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.dev import run_dev
+
+    return run_dev(settings)
+
+
+def _cmd_api(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host or settings.api_host, port=args.port or settings.api_port,
+                log_level="info", proxy_headers=True)
+    return 0
+
+
+def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.main import run_worker
+
+    asyncio.run(run_worker(settings))
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.setup import migrate_and_seed_calendar
+
+    migrate_and_seed_calendar(settings)
+    print("database is at the latest migration; calendar seeded")
+    return 0
+
+
+def _cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.setup import seed_demo_data
+
+    created = asyncio.run(seed_demo_data(settings))
+    print("demo data loaded" if created else "demo data already present; nothing changed")
+    return 0
+
+
+def _cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.setup import create_account
+
+    try:
+        asyncio.run(create_account(settings, username=args.username, password=args.password, role=args.role,
+                                   department_code=args.department, display_name=args.display_name or ""))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"account '{args.username}' created with role {args.role}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jointcheck", description="部门联合“双随机、一公开”监管平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("dev", help="whole system, embedded: Temporal dev server, migrations, demo data, worker, API")
+    api = sub.add_parser("api", help="serve the HTTP API")
+    api.add_argument("--host")
+    api.add_argument("--port", type=int)
+    sub.add_parser("worker", help="run a Temporal worker")
+    sub.add_parser("migrate", help="apply database migrations and seed the working-day calendar")
+    sub.add_parser("seed-demo", help="load the demo data set (only into an empty database)")
+    users = sub.add_parser("users", help="manage accounts").add_subparsers(dest="users_command", required=True)
+    create = users.add_parser("create", help="create an account")
+    create.add_argument("--username", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "office", "dept_operator", "dept_approver"])
+    create.add_argument("--department", help="department code (department roles only)")
+    create.add_argument("--display-name")
+    for register in _EXTENSIONS:
+        register(sub)
+    return parser
+
+
+# Subcommands contributed by other modules (e.g. bulk import) register themselves here.
+_EXTENSIONS: list = []
+from worker.import_cli import register as _register_import  # noqa: E402 - `jointcheck import …`
+_EXTENSIONS.append(_register_import)
+_HANDLERS = {"dev": _cmd_dev, "api": _cmd_api, "worker": _cmd_worker, "migrate": _cmd_migrate,
+             "seed-demo": _cmd_seed_demo, "users": _cmd_users_create}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler = _HANDLERS.get(args.command) or getattr(args, "handler", None)
+    return handler(args, get_settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

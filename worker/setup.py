@@ -1,0 +1,61 @@
+"""One-off setup steps shared by the CLI and the dev launcher."""
+
+from sqlalchemy import func, select
+
+from api.security import hash_password
+from config.settings import Settings
+from store import accounts, migrate
+from store.audit import SYSTEM
+from store.db import make_engine, make_session_factory, sync_url
+from store.models import Department
+
+ROLES_WITH_DEPARTMENT = ("dept_operator", "dept_approver")
+
+
+def migrate_and_seed_calendar(settings: Settings) -> None:
+    """Apply migrations, then load every chinese-calendar year the database does not have yet."""
+    from store.calendar import seed_from_chinese_calendar
+
+    migrate.upgrade(settings.database_url)
+    seed_from_chinese_calendar(sync_url(settings.database_url))
+
+
+async def seed_demo_data(settings: Settings) -> bool:
+    """Load the demo data set unless the database already has departments; True when loaded."""
+    from store.demo import load_demo
+
+    engine = make_engine(settings.database_url)
+    try:
+        factory = make_session_factory(engine)
+        async with factory() as session:
+            if (await session.execute(select(func.count()).select_from(Department))).scalar_one():
+                return False
+            await load_demo(session)
+            await session.commit()
+            return True
+    finally:
+        await engine.dispose()
+
+
+async def create_account(settings: Settings, *, username: str, password: str, role: str,
+                         department_code: str | None, display_name: str = "") -> None:
+    """Create an account from the command line (the first admin of a new installation)."""
+    if role in ROLES_WITH_DEPARTMENT and not department_code:
+        raise ValueError(f"--department is required for role {role}")
+    if role not in ROLES_WITH_DEPARTMENT and department_code:
+        raise ValueError(f"--department is not allowed for role {role}")
+    if len(password) < 8:
+        raise ValueError("the password must have at least 8 characters")
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            if await accounts.user_by_username(session, username):
+                raise ValueError(f"user '{username}' already exists")
+            if department_code and await accounts.department(session, department_code) is None:
+                raise ValueError(f"department '{department_code}' does not exist")
+            await accounts.create_user(session, actor=SYSTEM, username=username,
+                                       password_hash=hash_password(password), role=role,
+                                       department_code=department_code, display_name=display_name)
+            await session.commit()
+    finally:
+        await engine.dispose()

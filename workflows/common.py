@@ -1,0 +1,57 @@
+"""Shared by the workflows: activity calls with our timeouts, business errors, search attributes."""
+
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.messages import ActorRef
+
+ACTIVITY_TIMEOUT = timedelta(seconds=60)
+RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=10))
+
+SA_STAGE = SearchAttributeKey.for_keyword("JointcheckStage")
+SA_LEAD = SearchAttributeKey.for_keyword("JointcheckLeadDepartment")
+SA_NEXT_DUE = SearchAttributeKey.for_datetime("JointcheckNextDueAt")
+SA_OVERDUE = SearchAttributeKey.for_bool("JointcheckOverdue")
+
+# Error types the API maps to HTTP statuses (api/workflow_errors.py); never match on message text.
+FORBIDDEN = "Forbidden"
+WRONG_STAGE = "WrongStage"
+ALREADY_DONE = "AlreadyDone"
+INVALID = "InvalidInput"
+NOT_FOUND = "NotFound"
+
+
+def reject(error_type: str, message: str) -> NoReturn:
+    """Refuse an update (raised in a validator or handler): the API turns the type into a 4xx."""
+    raise ApplicationError(message, type=error_type, non_retryable=True)
+
+
+def require(condition: bool, error_type: str, message: str) -> None:
+    if not condition:
+        reject(error_type, message)
+
+
+def require_department_role(actor: ActorRef, role: str, department_code: str, what: str) -> None:
+    """Only a user of that role in that department may do `what` (SPEC §1)."""
+    require(actor.role == role, FORBIDDEN, f"only a {role} may {what}; you are {actor.role}")
+    require(actor.department_code == department_code, FORBIDDEN,
+            f"only department {department_code} may {what}; you act for {actor.department_code}")
+
+
+async def call(activity: str, arg: Any = None, result_type: type | None = None) -> Any:
+    """Run an activity by name with the project's timeout and retry policy."""
+    args = [] if arg is None else [arg]
+    return await workflow.execute_activity(activity, args=args, result_type=result_type,
+                                           start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
+
+
+def seconds_until(when: datetime | None) -> float | None:
+    """Timeout for wait_condition: None waits without a timer."""
+    if when is None:
+        return None
+    return max((when - workflow.now()).total_seconds(), 0.001)

@@ -1,0 +1,451 @@
+"""JointTaskWorkflow: one joint task from launch to close (SPEC §4), its deadlines held as timers."""
+
+import asyncio
+from datetime import date, datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.calendar import DeadlineAnswer, DeadlineRequest
+    from workflows import common as c
+    from workflows.messages import (
+        AcknowledgeInput, ActorRef, CalendarChanged, CancelInput, ConfirmDrawInput, DeadlineRef, DrawInput,
+        DrawOutcome, DrawRequest, ExtendInput, MatchInput, MatchOutcome, MatchRequest, NotificationRecord,
+        ObjectInput, ObjectProgress, OverdueRecord, RemoveResponderInput, ResponderView, ScheduleInput,
+        ScheduleRecord, SeedPair, Stage, SYSTEM_ACTOR, TaskEvent, TaskInput, TaskSnapshot, TaskState,
+    )
+    from workflows.object_inspection import ObjectInspectionWorkflow
+
+FINAL_STAGES = ("closed", "cancelled")
+
+
+def child_workflow_id(task_id: str, object_id: int) -> str:
+    return f"joint-task-{task_id}-object-{object_id}"
+
+
+@workflow.defn
+class JointTaskWorkflow:
+    def __init__(self) -> None:
+        self._task: TaskInput | None = None
+        self._stage: Stage = "awaiting_responses"
+        self._seed: SeedPair | None = None
+        self._responders: dict[str, ResponderView] = {}
+        self._draw: DrawOutcome | None = None
+        self._matched: dict[str, MatchOutcome] = {}
+        self._schedule: dict[int, date] = {}
+        self._schedule_confirmed: set[str] = set()
+        self._objects: dict[int, ObjectProgress] = {}
+        self._cancel_reason = ""
+        self._wake = False
+        self._event_seq = 0
+        self._launched = False
+        self._snapshot_lock = asyncio.Lock()
+        self._drawing = asyncio.Lock()
+
+    # ---- the lifecycle, read top to bottom like SPEC §4 ------------------------------------------------
+
+    @workflow.run
+    async def run(self, task: TaskInput) -> TaskState:
+        self._task = task
+        self._seed = await c.call("generate_seed", result_type=SeedPair)
+        due = await self._ack_deadline(task.launched_at)
+        for p in task.responders:
+            self._responders[p.department_code] = ResponderView(department_code=p.department_code,
+                                                                state="pending", due=due)
+        await self._enter("awaiting_responses", task.initiated_by, "launched",
+                          {"responders": list(self._responders), "seed_commitment": self._seed.commitment})
+        for dept in self._responders:
+            await self._notify(dept, "pushed", f"联合抽查任务“{task.name}”已推送，请在期限内响应")
+        self._launched = True
+        await self._wait_for_responses()
+        if self._cancelled():
+            return self.state()
+        await self._enter("drawing", SYSTEM_ACTOR, "responses_complete",
+                          {d: r.state for d, r in self._responders.items()})
+        await self._until(lambda: self._draw is not None and self._draw.confirmed)
+        if self._cancelled():
+            return self.state()
+        if not self._draw.selection:
+            await self._enter("closed", SYSTEM_ACTOR, "closed", {"reason": "the draw selected no object"})
+            return self.state()
+        await self._enter("matching", SYSTEM_ACTOR, "draw_confirmed", {"objects": len(self._draw.selection)})
+        await self._until(lambda: set(self._matched) >= set(self._participants()))
+        if self._cancelled():
+            return self.state()
+        await self._enter("scheduling", SYSTEM_ACTOR, "matching_complete", {})
+        await self._until(self._schedule_complete)
+        if self._cancelled():
+            return self.state()
+        await self._enter("inspecting", SYSTEM_ACTOR, "schedule_confirmed",
+                          {str(k): v.isoformat() for k, v in self._schedule.items()})
+        children = [await self._start_object(obj) for obj in self._draw.selection]
+        await self._until(lambda: self._all_objects(lambda p: p.done))
+        if self._cancelled():
+            for obj in self._draw.selection:
+                await workflow.get_external_workflow_handle(child_workflow_id(task.task_id, obj.object_id)) \
+                    .signal("cancel", self._cancel_reason)
+        await asyncio.gather(*children, return_exceptions=True)
+        if not self._cancelled():
+            await self._enter("closed", SYSTEM_ACTOR, "closed", {})
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.state()
+
+    async def _wait_for_responses(self) -> None:
+        """Wait for every responder; remind before and record overdue at each deadline, which may move."""
+        while not self._cancelled() and any(r.state == "pending" for r in self._responders.values()):
+            self._wake = False
+            try:
+                await workflow.wait_condition(lambda: self._wake, timeout=c.seconds_until(self._next_ack_timer()))
+            except asyncio.TimeoutError:
+                pass
+            await self._fire_ack_timers()
+
+    def _next_ack_timer(self) -> datetime | None:
+        times = []
+        for r in self._responders.values():
+            if r.state == "pending" and r.due is not None:
+                if not r.reminded and r.due.remind_at:
+                    times.append(r.due.remind_at)
+                if not r.overdue:
+                    times.append(r.due.due_at)
+        return min(times, default=None)
+
+    async def _fire_ack_timers(self) -> None:
+        now = workflow.now()
+        for dept, r in self._responders.items():
+            if r.state != "pending" or r.due is None:
+                continue
+            if not r.reminded and r.due.remind_at and now >= r.due.remind_at and now < r.due.due_at:
+                r.reminded = True
+                await self._notify(dept, "ack_reminder", f"任务“{self._task.name}”将于 {r.due.due_at} 到期，请尽快响应")
+            if not r.overdue and now >= r.due.due_at:
+                r.overdue = True
+                await c.call("record_overdue", OverdueRecord(
+                    key=self._overdue_key(dept), task_id=self._task.task_id, step="acknowledgement",
+                    department_code=dept, due_at=r.due.due_at, recorded_at=now))
+                await self._notify(None, "ack_overdue", f"{dept} 未在期限内响应任务“{self._task.name}”")
+                await self._event(SYSTEM_ACTOR, "ack_overdue", {"due_at": r.due.due_at.isoformat()}, department=dept)
+                await self._snapshot()
+
+    async def _start_object(self, obj):
+        task = self._task
+        participants = self._participants()
+        items = {task.lead.department_code: task.lead.item_codes}
+        items.update({p.department_code: p.item_codes for p in task.responders if p.department_code in participants})
+        inspectors = {d: [i.inspector_id for i in m.assignments.get(obj.object_id, [])]
+                      for d, m in self._matched.items()}
+        self._objects[obj.object_id] = ObjectProgress(object_id=obj.object_id, forms=[], followups=[], done=False)
+        return await workflow.start_child_workflow(
+            ObjectInspectionWorkflow.run,
+            ObjectInput(task_id=task.task_id, parent_workflow_id=workflow.info().workflow_id, obj=obj,
+                        departments=participants, lead_department_code=task.lead.department_code,
+                        item_codes=items, inspectors=inspectors, inspection_date=self._schedule.get(obj.object_id),
+                        timing=task.timing),
+            id=child_workflow_id(task.task_id, obj.object_id))
+
+    # ---- updates: every human action, validated ------------------------------------------------------
+
+    @workflow.update
+    async def launch_summary(self) -> TaskState:
+        """Answers once the task is launched (seed committed, deadlines set)."""
+        await workflow.wait_condition(lambda: self._launched)
+        return self.state()
+
+    @workflow.update
+    async def acknowledge(self, inp: AcknowledgeInput) -> ResponderView:
+        r = self._responders[inp.actor.department_code]
+        now = workflow.now()
+        r.state, r.reason, r.responded_at = ("accepted" if inp.accept else "declined"), inp.reason, now
+        r.late = r.due is not None and now > r.due.due_at
+        self._wake = True
+        await self._event(inp.actor, "acknowledged", {"accept": inp.accept, "reason": inp.reason, "late": r.late},
+                          department=r.department_code)
+        await self._resolve_ack_overdue(r, "acknowledged late" if inp.accept else "declined late")
+        await self._snapshot()
+        return r
+
+    @acknowledge.validator
+    def _validate_acknowledge(self, inp: AcknowledgeInput) -> None:
+        c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator may acknowledge")
+        r = self._responders.get(inp.actor.department_code or "")
+        c.require(r is not None, c.FORBIDDEN, f"department {inp.actor.department_code} is not a responder")
+        c.require(self._stage == "awaiting_responses" and r.state == "pending", c.ALREADY_DONE,
+                  f"department {r.department_code} has already responded ({r.state})")
+        c.require(inp.accept or bool(inp.reason.strip()), c.INVALID, "reason: required when declining")
+
+    @workflow.update
+    async def extend_response(self, inp: ExtendInput) -> ResponderView:
+        r = self._responders[inp.department_code]
+        r.due = await self._ack_deadline(workflow.now(), inp.working_days)
+        r.reminded = False
+        await self._resolve_ack_overdue(r, f"extended by {inp.working_days} working days")
+        r.overdue = False
+        self._wake = True
+        await self._event(inp.actor, "response_extended", {"working_days": inp.working_days, "reason": inp.reason,
+                                                           "due_at": r.due.due_at.isoformat()},
+                          department=inp.department_code)
+        await self._notify(inp.department_code, "ack_extended", f"响应期限已延长至 {r.due.due_at}")
+        await self._snapshot()
+        return r
+
+    @extend_response.validator
+    def _validate_extend(self, inp: ExtendInput) -> None:
+        self._require_pending_responder_for_office(inp.actor, inp.department_code)
+
+    @workflow.update
+    async def remove_responder(self, inp: RemoveResponderInput) -> ResponderView:
+        r = self._responders[inp.department_code]
+        r.state, r.reason = "removed", inp.reason
+        await self._resolve_ack_overdue(r, "department removed")
+        self._wake = True
+        await self._event(inp.actor, "responder_removed", {"reason": inp.reason}, department=inp.department_code)
+        await self._snapshot()
+        return r
+
+    @remove_responder.validator
+    def _validate_remove(self, inp: RemoveResponderInput) -> None:
+        self._require_pending_responder_for_office(inp.actor, inp.department_code)
+        c.require(bool(inp.reason.strip()), c.INVALID, "reason: required when removing a department")
+
+    @workflow.update
+    async def draw(self, inp: DrawInput) -> DrawOutcome:
+        async with self._drawing:
+            if self._draw is None or not self._draw.confirmed:
+                self._draw = await c.call("draw_objects", self._draw_request(inp.actor, []), DrawOutcome)
+                await self._event(inp.actor, "draw_proposed", {"population": self._draw.population_size,
+                                                              "population_sha256": self._draw.population_sha256})
+        return self._draw
+
+    @draw.validator
+    def _validate_draw(self, inp: DrawInput) -> None:
+        self._require_lead(inp.actor, "draw the objects")
+        c.require(self._stage == "drawing", c.WRONG_STAGE, f"the draw is not open (stage {self._stage})")
+
+    @workflow.update
+    async def confirm_draw(self, inp: ConfirmDrawInput) -> DrawOutcome:
+        async with self._drawing:
+            self._draw = await c.call("confirm_draw", self._draw_request(inp.actor, inp.exclude), DrawOutcome)
+            await self._event(inp.actor, "draw_confirmed", {"exclusions": inp.exclude,
+                                                           "selection": [o.object_id for o in self._draw.selection]})
+        self._wake = True
+        return self._draw
+
+    @confirm_draw.validator
+    def _validate_confirm(self, inp: ConfirmDrawInput) -> None:
+        self._require_lead(inp.actor, "confirm the draw")
+        c.require(self._stage == "drawing", c.WRONG_STAGE, f"the draw is not open (stage {self._stage})")
+        c.require(self._draw is not None, c.WRONG_STAGE, "draw first, then confirm")
+        selected = {o.object_id for o in self._draw.selection}
+        unknown = [i for i in inp.exclude if i not in selected]
+        c.require(not unknown, c.INVALID, f"exclude: objects {unknown} are not in the selection")
+
+    @workflow.update
+    async def match(self, inp: MatchInput) -> MatchOutcome:
+        dept = inp.actor.department_code
+        items = self._items_of(dept)
+        outcome = await c.call("match_inspectors", MatchRequest(
+            task_id=self._task.task_id, seed=self._seed.seed, department_code=dept, item_codes=items,
+            objects=self._draw.selection, actor=inp.actor), MatchOutcome)
+        self._matched[dept] = outcome
+        self._wake = True
+        await self._event(inp.actor, "matched", {str(k): [i.inspector_id for i in v]
+                                                 for k, v in outcome.assignments.items()}, department=dept)
+        return outcome
+
+    @match.validator
+    def _validate_match(self, inp: MatchInput) -> None:
+        c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator may match inspectors")
+        c.require(inp.actor.department_code in self._participants(), c.FORBIDDEN,
+                  f"department {inp.actor.department_code} does not take part in this task")
+        c.require(self._stage == "matching", c.WRONG_STAGE, f"matching is not open (stage {self._stage})")
+        c.require(inp.actor.department_code not in self._matched, c.ALREADY_DONE,
+                  "this department has already matched its inspectors")
+
+    @workflow.update
+    async def schedule(self, inp: ScheduleInput) -> TaskState:
+        if inp.confirm:
+            self._schedule_confirmed.add(inp.actor.department_code)
+        else:
+            ids = inp.object_ids or [o.object_id for o in self._draw.selection]
+            self._schedule.update({i: inp.inspection_date for i in ids})
+            self._schedule_confirmed.clear()
+            for dept in self._accepted_responders():
+                await self._notify(dept, "schedule_proposed", f"牵头部门提议联合检查日 {inp.inspection_date}，请确认")
+        await c.call("record_schedule", ScheduleRecord(
+            task_id=self._task.task_id, object_ids=sorted(self._schedule), actor=inp.actor,
+            inspection_date=inp.inspection_date or max(self._schedule.values()),
+            confirmed_by=sorted(self._schedule_confirmed)))
+        await self._event(inp.actor, "schedule_confirmed" if inp.confirm else "schedule_proposed",
+                          {"date": inp.inspection_date.isoformat() if inp.inspection_date else None,
+                           "objects": inp.object_ids}, department=inp.actor.department_code)
+        self._wake = True
+        return self.state()
+
+    @schedule.validator
+    def _validate_schedule(self, inp: ScheduleInput) -> None:
+        c.require(self._stage == "scheduling", c.WRONG_STAGE, f"scheduling is not open (stage {self._stage})")
+        if inp.confirm:
+            c.require(inp.actor.department_code in self._accepted_responders(), c.FORBIDDEN,
+                      "only a responding department confirms the joint inspection day")
+            c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator may confirm")
+            c.require(len(self._schedule) == len(self._draw.selection), c.WRONG_STAGE,
+                      "the lead has not proposed a day for every object yet")
+            return
+        self._require_lead(inp.actor, "propose the joint inspection day")
+        c.require(inp.inspection_date is not None, c.INVALID, "inspection_date: required to propose a day")
+        c.require(inp.inspection_date >= workflow.now().date(), c.INVALID, "inspection_date: must not be in the past")
+        selected = {o.object_id for o in self._draw.selection}
+        unknown = [i for i in (inp.object_ids or []) if i not in selected]
+        c.require(not unknown, c.NOT_FOUND, f"object_ids: {unknown} are not drawn objects of this task")
+
+    @workflow.update
+    async def cancel(self, inp: CancelInput) -> TaskState:
+        self._cancel_reason = inp.reason
+        self._stage = "cancelled"
+        self._wake = True
+        await self._event(inp.actor, "cancelled", {"reason": inp.reason})
+        await self._snapshot()
+        return self.state()
+
+    @cancel.validator
+    def _validate_cancel(self, inp: CancelInput) -> None:
+        is_lead = inp.actor.role == "dept_operator" and inp.actor.department_code == self._task.lead.department_code
+        c.require(is_lead or inp.actor.role == "office", c.FORBIDDEN, "only the lead department or the office may cancel")
+        c.require(self._stage not in FINAL_STAGES, c.WRONG_STAGE, f"the task is already {self._stage}")
+        c.require(bool(inp.reason.strip()), c.INVALID, "reason: required to cancel a task")
+
+    # ---- signals and query ---------------------------------------------------------------------------
+
+    @workflow.signal
+    async def object_progress(self, progress: ObjectProgress) -> None:
+        self._objects[progress.object_id] = progress
+        self._wake = True
+        stage = self._object_stage()
+        if stage and stage != self._stage and self._stage not in FINAL_STAGES:
+            await self._enter(stage, SYSTEM_ACTOR, f"stage_{stage}", {})
+
+    @workflow.signal
+    async def calendar_changed(self, change: CalendarChanged) -> None:
+        """The office changed a year of the calendar: recompute every pending acknowledgement deadline."""
+        for r in self._responders.values():
+            if r.state == "pending" and r.due is not None and not r.due.drill:
+                r.due = await self._ack_deadline(self._task.launched_at)
+        for obj_id in self._objects:
+            await workflow.get_external_workflow_handle(child_workflow_id(self._task.task_id, obj_id)) \
+                .signal("calendar_changed", change)
+        self._wake = True
+        await self._snapshot()
+
+    @workflow.query
+    def state(self) -> TaskState:
+        t = self._task
+        return TaskState(
+            task_id=t.task_id, stage=self._stage, lead_department_code=t.lead.department_code,
+            seed_commitment=self._seed.commitment if self._seed else "", responders=list(self._responders.values()),
+            participants=self._participants(), matched_departments=sorted(self._matched),
+            selection=self._draw.selection if self._draw and self._draw.confirmed else [],
+            draw=self._draw, schedule=self._schedule, schedule_confirmed_by=sorted(self._schedule_confirmed),
+            objects=self._objects, cancel_reason=self._cancel_reason)
+
+    # ---- helpers -------------------------------------------------------------------------------------
+
+    def _cancelled(self) -> bool:
+        return self._stage == "cancelled"
+
+    async def _until(self, condition) -> None:
+        await workflow.wait_condition(lambda: self._cancelled() or condition())
+
+    def _participants(self) -> list[str]:
+        return [self._task.lead.department_code, *self._accepted_responders()]
+
+    def _accepted_responders(self) -> list[str]:
+        return [d for d, r in self._responders.items() if r.state == "accepted"]
+
+    def _items_of(self, dept: str) -> list[str]:
+        if dept == self._task.lead.department_code:
+            return self._task.lead.item_codes
+        return next(p.item_codes for p in self._task.responders if p.department_code == dept)
+
+    def _schedule_complete(self) -> bool:
+        every_object = len(self._schedule) == len(self._draw.selection)
+        return every_object and set(self._accepted_responders()) <= self._schedule_confirmed
+
+    def _all_objects(self, predicate) -> bool:
+        return bool(self._objects) and all(predicate(p) for p in self._objects.values())
+
+    def _object_stage(self) -> Stage | None:
+        if self._stage not in ("inspecting", "publishing", "following_up"):
+            return None
+        forms = [f for p in self._objects.values() for f in p.forms]
+        if not forms or any(f.state == "not_entered" for f in forms):
+            return "inspecting"
+        if any(f.state in ("awaiting_approval", "returned") for f in forms):
+            return "publishing"
+        return "following_up"
+
+    def _require_lead(self, actor: ActorRef, what: str) -> None:
+        c.require_department_role(actor, "dept_operator", self._task.lead.department_code, what)
+
+    def _require_pending_responder_for_office(self, actor: ActorRef, dept: str) -> None:
+        c.require(actor.role == "office", c.FORBIDDEN, "only the joint-meeting office may resolve a response")
+        r = self._responders.get(dept)
+        c.require(r is not None, c.NOT_FOUND, f"department {dept} is not a responder of this task")
+        c.require(r.state == "pending" and self._stage == "awaiting_responses", c.ALREADY_DONE,
+                  f"department {dept} has already responded ({r.state})")
+
+    def _draw_request(self, actor: ActorRef, exclude: list[int]) -> DrawRequest:
+        t = self._task
+        return DrawRequest(task_id=t.task_id, seed=self._seed.seed, scope=t.scope, sample_size=t.sample_size,
+                           ratio=t.ratio, credit_risk_ratios=t.credit_risk_ratios, exclude=exclude, actor=actor)
+
+    def _overdue_key(self, dept: str) -> str:
+        return f"{self._task.task_id}:ack:{dept}"
+
+    async def _resolve_ack_overdue(self, r: ResponderView, resolution: str) -> None:
+        if r.overdue:
+            await c.call("record_overdue", OverdueRecord(
+                key=self._overdue_key(r.department_code), task_id=self._task.task_id, step="acknowledgement",
+                department_code=r.department_code, due_at=r.due.due_at, recorded_at=workflow.now(),
+                resolved_at=workflow.now(), resolution=resolution))
+
+    async def _ack_deadline(self, start: datetime, working_days: int | None = None) -> DeadlineRef:
+        timing = self._task.timing
+        answer = await c.call("compute_deadline", DeadlineRequest(
+            start=start, working_days=working_days or timing.ack_working_days,
+            remind_working_days_before=timing.ack_reminder_before), DeadlineAnswer)
+        return DeadlineRef(due_at=answer.due_at, provisional=answer.provisional, drill=answer.drill,
+                           remind_at=answer.remind_at)
+
+    async def _enter(self, stage: Stage, actor: ActorRef, event: str, detail: dict) -> None:
+        if not self._cancelled():
+            self._stage = stage
+        await self._event(actor, event, {**detail, "stage": self._stage})
+        await self._snapshot()
+
+    async def _event(self, actor: ActorRef, kind: str, detail: dict, *, department: str | None = None,
+                     object_id: int | None = None) -> None:
+        self._event_seq += 1
+        await c.call("record_event", TaskEvent(
+            key=f"{workflow.info().workflow_id}:{self._event_seq}", task_id=self._task.task_id, at=workflow.now(),
+            actor=actor, kind=kind, department_code=department, object_id=object_id, detail=detail))
+
+    async def _notify(self, dept: str | None, kind: str, message: str) -> None:
+        self._event_seq += 1
+        await c.call("notify", NotificationRecord(
+            key=f"{workflow.info().workflow_id}:n{self._event_seq}", task_id=self._task.task_id, kind=kind,
+            message=message, department_code=dept, created_at=workflow.now()))
+
+    async def _snapshot(self) -> None:
+        """Write the task row; serialised so the read model never goes back to an older stage."""
+        async with self._snapshot_lock:
+            await c.call("record_task", TaskSnapshot(
+                task=self._task, stage=self._stage, seed_commitment=self._seed.commitment,
+                responders=list(self._responders.values()), updated_at=workflow.now(),
+                cancel_reason=self._cancel_reason,
+                closed_at=workflow.now() if self._stage in FINAL_STAGES else None))
+        pending = [r for r in self._responders.values() if r.state == "pending" and r.due]
+        workflow.upsert_search_attributes([
+            c.SA_STAGE.value_set(self._stage), c.SA_LEAD.value_set(self._task.lead.department_code),
+            c.SA_OVERDUE.value_set(any(r.overdue for r in pending)),
+            *([c.SA_NEXT_DUE.value_set(min(r.due.due_at for r in pending))] if pending else []),
+        ])

@@ -1,0 +1,341 @@
+"""ObjectInspectionWorkflow: one drawn object of a joint task — forms, approval, publication, follow-up."""
+
+import asyncio
+from datetime import datetime, time, timedelta, timezone
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.calendar import DeadlineAnswer, DeadlineRequest
+    from workflows import common as c
+    from workflows.messages import (
+        CalendarChanged, DeadlineRef, FollowupInput, FollowupRecord, FollowupView, FormRecord, FormView,
+        NotificationRecord, ObjectInput, ObjectProgress, OverdueRecord, ResultInput, ReviewInput, SYSTEM_ACTOR,
+        TaskEvent, ActorRef,
+    )
+
+BEIJING = timezone(timedelta(hours=8))
+# What each result code requires afterwards (SPEC §4 step 6); the responsible department is the one that entered it.
+FOLLOWUP_OF_RESULT = {"corrected_on_site": "rectification_recheck", "pending_followup": "transfer",
+                      "unreachable": "abnormal_listing", "refused": "refusal_followup"}
+FINAL_FORM_STATES = ("published", "confidential")
+
+
+@workflow.defn
+class ObjectInspectionWorkflow:
+    def __init__(self) -> None:
+        self._in: ObjectInput | None = None
+        self._forms: dict[str, FormView] = {}
+        self._entries: dict[str, ResultInput] = {}
+        self._publish_due: dict[str, DeadlineRef] = {}
+        self._reminded: set[str] = set()
+        self._followups: dict[str, FollowupView] = {}
+        self._followup_starts: dict[str, tuple[datetime, int]] = {}
+        self._revision = 0
+        self._overdue_keys: set[str] = set()
+        self._seq = 0
+        self._cancelled = False
+        self._wake = False
+
+    @workflow.run
+    async def run(self, inp: ObjectInput) -> ObjectProgress:
+        self._in = inp
+        for dept in inp.departments:
+            self._forms[dept] = FormView(result_id=f"{inp.task_id}:{inp.obj.object_id}:{dept}", department_code=dept,
+                                         state="not_entered")
+        await self._event(SYSTEM_ACTOR, "object_inspection_started",
+                          {"departments": inp.departments, "date": str(inp.inspection_date)})
+        await self._report()
+        while not self._cancelled and not self._done():
+            self._wake = False
+            try:
+                await workflow.wait_condition(lambda: self._wake or self._cancelled,
+                                              timeout=c.seconds_until(self._next_timer()))
+            except asyncio.TimeoutError:
+                pass
+            await self._fire_timers()
+        await self._report()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.progress()
+
+    # ---- timers: publication within 20 working days, follow-up deadlines -----------------------------
+
+    def _next_timer(self) -> datetime | None:
+        times = []
+        for dept, due in self._publish_due.items():
+            if self._forms[dept].state in FINAL_FORM_STATES:
+                continue
+            if dept not in self._reminded and due.remind_at:
+                times.append(due.remind_at)
+            if not self._forms[dept].late:
+                times.append(due.due_at)
+        times += [f.due_at for f in self._followups.values() if f.state != "done" and f.due_at and not f.overdue]
+        return min(times, default=None)
+
+    async def _fire_timers(self) -> None:
+        now = workflow.now()
+        for dept, due in self._publish_due.items():
+            form = self._forms[dept]
+            if form.state in FINAL_FORM_STATES:
+                continue
+            if dept not in self._reminded and due.remind_at and due.remind_at <= now < due.due_at:
+                self._reminded.add(dept)
+                await self._notify(dept, "publish_reminder", f"{self._in.obj.name} 的检查结果须于 {due.due_at} 前公示")
+            if not form.late and now >= due.due_at:
+                form.late = True
+                await self._overdue("publication", dept, due.due_at, form.result_id)
+                await self._save_form(dept, SYSTEM_ACTOR)
+        for f in self._followups.values():
+            if f.state != "done" and f.due_at and not f.overdue and now >= f.due_at:
+                f.overdue = True
+                step = "transfer_acknowledgement" if f.state == "awaiting_acknowledgement" else f.kind
+                dept = f.receiving_department_code if f.state == "awaiting_acknowledgement" else f.department_code
+                await self._overdue(step, dept, f.due_at, f.followup_id)
+                await self._save_followup(f, SYSTEM_ACTOR)
+        await self._report()
+
+    # ---- result forms: one per department per object -------------------------------------------------
+
+    @workflow.update
+    async def submit_result(self, inp: ResultInput) -> FormView:
+        dept = inp.actor.department_code
+        form = self._forms[dept]
+        first = form.state == "not_entered"
+        self._entries[dept] = inp
+        form.state, form.result_code, form.submitted_at, form.return_reason = (
+            "awaiting_approval", inp.result_code, workflow.now(), "")
+        if first:
+            # "Completed" is when the department enters its form; the date on the form may be earlier.
+            self._publish_due[dept] = await self._deadline(self._completion_start(inp), "publish")
+            form.publish_due_at = self._publish_due[dept].due_at
+        await self._save_form(dept, inp.actor)
+        await self._event(inp.actor, "result_submitted", {"result_code": inp.result_code, "resubmission": not first},
+                          department=dept)
+        await self._report()
+        return form
+
+    @submit_result.validator
+    def _validate_submit(self, inp: ResultInput) -> None:
+        dept = inp.actor.department_code
+        c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator enters results")
+        c.require(dept in self._forms, c.FORBIDDEN, f"department {dept} does not inspect this object")
+        c.require(not self._cancelled, c.WRONG_STAGE, "the task was cancelled")
+        state = self._forms[dept].state
+        c.require(state in ("not_entered", "returned"), c.ALREADY_DONE,
+                  f"department {dept} has already entered its form for this object ({state}); one form per department")
+        c.require(inp.result_code != "corrected_on_site" or inp.rectification_due is not None, c.INVALID,
+                  "rectification_due: required when the result is corrected_on_site")
+        c.require(not inp.confidential or bool(inp.confidential_reason.strip()), c.INVALID,
+                  "confidential_reason: required when the form is confidential")
+        unknown = sorted(set(inp.item_codes) - set(self._in.item_codes.get(dept, [])))
+        c.require(not unknown, c.INVALID, f"item_codes: {unknown} are not items of department {dept} in this task")
+        c.require(inp.inspection_date <= workflow.now().astimezone(BEIJING).date(), c.INVALID,
+                  "inspection_date: must not be in the future")
+
+    @workflow.update
+    async def review_result(self, inp: ReviewInput) -> FormView:
+        dept = inp.department_code
+        form = self._forms[dept]
+        entry = self._entries[dept]
+        if inp.approve:
+            now = workflow.now()
+            form.state = "confidential" if entry.confidential else "published"
+            form.published_at = None if entry.confidential else now
+            form.late = form.late or (now > self._publish_due[dept].due_at)
+            await self._open_followups(dept, entry, inp.actor)
+        else:
+            form.state, form.return_reason = "returned", inp.reason
+        await self._save_form(dept, inp.actor)
+        await self._event(inp.actor, "result_approved" if inp.approve else "result_returned",
+                          {"reason": inp.reason, "state": form.state}, department=dept)
+        if form.state in FINAL_FORM_STATES:
+            await self._resolve_overdue("publication", dept, form.result_id)
+        self._wake = True
+        await self._report()
+        return form
+
+    @review_result.validator
+    def _validate_review(self, inp: ReviewInput) -> None:
+        c.require_department_role(inp.actor, "dept_approver", inp.department_code, "approve this result")
+        form = self._forms.get(inp.department_code)
+        c.require(form is not None, c.NOT_FOUND, f"no form of department {inp.department_code} for this object")
+        c.require(form.state == "awaiting_approval", c.WRONG_STAGE, f"the form is {form.state}, not awaiting approval")
+        c.require(inp.approve or bool(inp.reason.strip()), c.INVALID, "reason: required when returning a form")
+
+    # ---- follow-up (SPEC §4 step 8) ------------------------------------------------------------------
+
+    async def _open_followups(self, dept: str, entry: ResultInput, actor: ActorRef) -> None:
+        kind = FOLLOWUP_OF_RESULT.get(entry.result_code)
+        if kind == "rectification_recheck":
+            due = datetime.combine(entry.rectification_due + timedelta(days=1), time(), BEIJING)
+            await self._add_followup(dept, kind, actor, due_at=due)
+        elif kind:
+            await self._add_followup(dept, kind, actor)
+        if entry.enterprise_demands and not entry.demands_solved_on_site:
+            start = self._completion_start(entry)
+            due = await self._deadline(start, "demand")
+            await self._add_followup(dept, "enterprise_demand", actor, due_at=due.due_at, start=start)
+
+    async def _add_followup(self, dept: str, kind: str, actor: ActorRef, *, due_at: datetime | None = None,
+                            start: datetime | None = None) -> FollowupView:
+        fid = f"{self._in.task_id}:{self._in.obj.object_id}:{dept}:{kind}:{len(self._followups) + 1}"
+        f = FollowupView(followup_id=fid, kind=kind, department_code=dept, state="open", due_at=due_at)
+        self._followups[fid] = f
+        if start is not None:
+            self._followup_starts[fid] = (start, self._in.timing.demand_working_days)
+        await self._save_followup(f, actor)
+        await self._notify(dept, "followup_opened", f"{self._in.obj.name}：须办理后续处置（{kind}）")
+        return f
+
+    @workflow.update
+    async def followup(self, inp: FollowupInput) -> FollowupView:
+        if inp.action == "open":
+            f = await self._add_followup(inp.actor.department_code, inp.kind, inp.actor)
+        else:
+            f = self._find_followup(inp)
+            if inp.action == "acknowledge":
+                f.state = "done"
+                await self._resolve_overdue("transfer_acknowledgement", f.receiving_department_code, f.followup_id)
+            elif f.kind == "transfer" and f.state == "open":
+                f.state, f.receiving_department_code = "awaiting_acknowledgement", inp.receiving_department_code
+                start = workflow.now()
+                f.due_at = (await self._deadline(start, "transfer")).due_at
+                f.overdue = False
+                self._followup_starts[f.followup_id] = (start, self._in.timing.transfer_ack_working_days)
+                await self._notify(f.receiving_department_code, "transfer_received",
+                                   f"收到移送：{self._in.obj.name}（{self._in.obj.uscc}），请确认接收")
+            else:
+                f.state = "done"
+                await self._resolve_overdue(f.kind, f.department_code, f.followup_id)
+            f.outcome = inp.outcome or f.outcome
+        await self._save_followup(f, inp.actor, {"action": inp.action, "passed": inp.passed, "outcome": inp.outcome})
+        await self._event(inp.actor, f"followup_{inp.action}", {"kind": f.kind, "state": f.state,
+                                                               "outcome": inp.outcome}, department=f.department_code)
+        self._wake = True
+        await self._report()
+        return f
+
+    @followup.validator
+    def _validate_followup(self, inp: FollowupInput) -> None:
+        c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator handles follow-ups")
+        if inp.action == "open":
+            c.require(inp.actor.department_code in self._forms, c.FORBIDDEN,
+                      "only a department that inspected this object opens a follow-up")
+            c.require(inp.kind in ("judicial_transfer", "case_filing", "transfer", "abnormal_listing"), c.INVALID,
+                      f"kind: {inp.kind} cannot be opened by hand")
+            return
+        f = self._find_followup(inp)
+        if inp.action == "acknowledge":
+            c.require(f.state == "awaiting_acknowledgement", c.WRONG_STAGE, "this transfer is not awaiting acknowledgement")
+            c.require(inp.actor.department_code == f.receiving_department_code, c.FORBIDDEN,
+                      "only the receiving department acknowledges a transfer")
+            return
+        c.require(inp.actor.department_code == f.department_code, c.FORBIDDEN,
+                  f"only department {f.department_code} handles this follow-up")
+        c.require(f.state == "open", c.ALREADY_DONE, f"this follow-up is {f.state}")
+        if f.kind == "transfer":
+            receiver = inp.receiving_department_code
+            c.require(bool(receiver) and receiver != f.department_code, c.INVALID,
+                      "receiving_department_code: the competent department to transfer to is required")
+        if f.kind == "rectification_recheck":
+            c.require(inp.passed is not None, c.INVALID, "passed: say whether the rectification passed the re-check")
+
+    def _find_followup(self, inp: FollowupInput) -> FollowupView:
+        open_ones = [f for f in self._followups.values() if f.kind == inp.kind and f.state != "done"
+                     and (inp.department_code is None or f.department_code == inp.department_code)]
+        c.require(bool(open_ones), c.NOT_FOUND, f"kind: no open {inp.kind} follow-up for this object")
+        return open_ones[0]
+
+    # ---- signals and query ---------------------------------------------------------------------------
+
+    @workflow.signal
+    async def calendar_changed(self, change: CalendarChanged) -> None:
+        """Recompute deadlines counted in working days that are still running."""
+        for dept, due in list(self._publish_due.items()):
+            if self._forms[dept].state not in FINAL_FORM_STATES and not due.drill:
+                self._publish_due[dept] = await self._deadline(self._completion_start(self._entries[dept]), "publish")
+                self._forms[dept].publish_due_at = self._publish_due[dept].due_at
+        for fid, (start, days) in self._followup_starts.items():
+            f = self._followups[fid]
+            if f.state != "done":
+                answer = await c.call("compute_deadline", DeadlineRequest(start=start, working_days=days),
+                                      DeadlineAnswer)
+                f.due_at = answer.due_at
+        self._wake = True
+
+    @workflow.signal
+    def cancel(self, reason: str) -> None:
+        self._cancelled = True
+
+    @workflow.query
+    def progress(self) -> ObjectProgress:
+        return ObjectProgress(object_id=self._in.obj.object_id, forms=list(self._forms.values()),
+                              followups=list(self._followups.values()), done=self._done() or self._cancelled)
+
+    # ---- helpers -------------------------------------------------------------------------------------
+
+    def _done(self) -> bool:
+        forms_final = all(f.state in FINAL_FORM_STATES for f in self._forms.values())
+        return forms_final and all(f.state == "done" for f in self._followups.values())
+
+    def _completion_start(self, entry: ResultInput) -> datetime:
+        submitted = self._forms[entry.actor.department_code].submitted_at or workflow.now()
+        return submitted
+
+    async def _deadline(self, start: datetime, which: str) -> DeadlineRef:
+        t = self._in.timing
+        days, remind = {"publish": (t.publish_working_days, t.publish_reminder_before),
+                        "demand": (t.demand_working_days, 0),
+                        "transfer": (t.transfer_ack_working_days, 0)}[which]
+        answer = await c.call("compute_deadline", DeadlineRequest(start=start, working_days=days,
+                                                                   remind_working_days_before=remind), DeadlineAnswer)
+        return DeadlineRef(due_at=answer.due_at, provisional=answer.provisional, drill=answer.drill,
+                           remind_at=answer.remind_at)
+
+    async def _report(self) -> None:
+        await workflow.get_external_workflow_handle(self._in.parent_workflow_id).signal(
+            "object_progress", self.progress())
+
+    async def _save_form(self, dept: str, actor: ActorRef) -> None:
+        self._revision += 1
+        form = self._forms[dept]
+        due = self._publish_due.get(dept)
+        await c.call("record_form", FormRecord(
+            task_id=self._in.task_id, object_id=self._in.obj.object_id, department_code=dept,
+            result_id=form.result_id, state=form.state, form=self._entries.get(dept), publish_due=due,
+            late=form.late, return_reason=form.return_reason, actor=actor, at=workflow.now(),
+            revision=self._revision))
+
+    async def _save_followup(self, f: FollowupView, actor: ActorRef, detail: dict | None = None) -> None:
+        self._revision += 1
+        await c.call("record_followup", FollowupRecord(task_id=self._in.task_id, object_id=self._in.obj.object_id,
+                                                       followup=f, actor=actor, at=workflow.now(),
+                                                       detail=detail or {}, revision=self._revision))
+
+    async def _overdue(self, step: str, dept: str, due_at: datetime, ref: str) -> None:
+        self._overdue_keys.add(f"{ref}:{step}")
+        await c.call("record_overdue", OverdueRecord(
+            key=f"{ref}:{step}", task_id=self._in.task_id, step=step, department_code=dept, due_at=due_at,
+            recorded_at=workflow.now(), object_id=self._in.obj.object_id))
+        await self._notify(None, f"{step}_overdue", f"{dept}：{self._in.obj.name} 的{step}已逾期")
+        await self._event(SYSTEM_ACTOR, f"{step}_overdue", {"due_at": due_at.isoformat()}, department=dept)
+
+    async def _resolve_overdue(self, step: str, dept: str | None, ref: str) -> None:
+        if f"{ref}:{step}" not in self._overdue_keys:
+            return
+        await c.call("record_overdue", OverdueRecord(
+            key=f"{ref}:{step}", task_id=self._in.task_id, step=step, department_code=dept or "",
+            due_at=workflow.now(), recorded_at=workflow.now(), object_id=self._in.obj.object_id,
+            resolved_at=workflow.now(), resolution="done"))
+
+    async def _event(self, actor: ActorRef, kind: str, detail: dict, *, department: str | None = None) -> None:
+        self._seq += 1
+        await c.call("record_event", TaskEvent(
+            key=f"{workflow.info().workflow_id}:{self._seq}", task_id=self._in.task_id, at=workflow.now(),
+            actor=actor, kind=kind, object_id=self._in.obj.object_id, department_code=department, detail=detail))
+
+    async def _notify(self, dept: str | None, kind: str, message: str) -> None:
+        self._seq += 1
+        await c.call("notify", NotificationRecord(
+            key=f"{workflow.info().workflow_id}:n{self._seq}", task_id=self._in.task_id, kind=kind, message=message,
+            department_code=dept, created_at=workflow.now()))
