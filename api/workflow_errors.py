@@ -26,5 +26,5 @@ def http_error(exc: BaseException) -> HTTPException:
     if isinstance(cause, ApplicationError) and cause.type in STATUS_OF_TYPE:
         return HTTPException(STATUS_OF_TYPE[cause.type], cause.message)
     if isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND:
-        return HTTPException(404, "task not found")
+        return HTTPException(404, "task or object not found (an object is open for forms once the task is inspecting)")
     raise exc

@@ -76,9 +76,10 @@ class JointTaskWorkflow:
         await self._until(self._schedule_complete)
         if self._cancelled():
             return self.state()
+        # Children first: once the stage reads "inspecting", every object accepts its forms.
+        children = [await self._start_object(obj) for obj in self._draw.selection]
         await self._enter("inspecting", SYSTEM_ACTOR, "schedule_confirmed",
                           {str(k): v.isoformat() for k, v in self._schedule.items()})
-        children = [await self._start_object(obj) for obj in self._draw.selection]
         await self._until(lambda: self._all_objects(lambda p: p.done))
         if self._cancelled():
             for obj in self._draw.selection:

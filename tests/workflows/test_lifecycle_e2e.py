@@ -160,6 +160,7 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
 
     # The task closes; the public site shows the published results, without inspectors.
     await eventually(lambda: _stage_is(handle, "closed"))
+    await asyncio.wait_for(handle.result(), timeout=30)
     assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
     detail = (await client.get(f"/api/v1/tasks/{task_id}", headers=w["office"])).json()
     assert detail["stage"] == "closed"
