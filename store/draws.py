@@ -200,3 +200,17 @@ def _chunks(ids: list[int]) -> list[list[int]]:
 def shanghai_year(at: datetime) -> int:
     """The calendar year of an instant in Asia/Shanghai (UTC+8, no daylight saving)."""
     return at.astimezone(_SHANGHAI).year
+
+
+async def published_draws(session: AsyncSession, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Confirmed draws, newest first: the index of the public draw records ({"total", "draws": [...]})."""
+    confirmed = Draw.confirmed_at.is_not(None)
+    total = int((await session.execute(select(func.count()).select_from(Draw).where(confirmed))).scalar_one())
+    rows = (await session.execute(
+        select(Draw.task_id, Task.name, Task.lead_department_code, Draw.confirmed_at, Draw.population_size,
+               Draw.selection, Draw.population_sha256)
+        .join(Task, Task.task_id == Draw.task_id).where(confirmed)
+        .order_by(Draw.confirmed_at.desc(), Draw.task_id).limit(limit).offset(offset))).all()
+    draws = [{"task_id": r[0], "task_name": r[1], "lead_department_code": r[2], "confirmed_at": r[3],
+              "population_size": r[4], "sample_size": len(r[5]), "population_sha256": r[6]} for r in rows]
+    return {"total": total, "limit": limit, "offset": offset, "draws": draws}

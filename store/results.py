@@ -82,6 +82,26 @@ async def task_results(session: AsyncSession, task_id: str) -> list[dict[str, An
     return [{**row_dict(r), "followups": by_form.get((r.object_id, r.department_code), [])} for r in rows]
 
 
+async def department_results(session: AsyncSession, *, department_code: str | None, state: str | None = None,
+                             task_id: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Forms for a department's queue (e.g. awaiting approval), oldest submission first, with the object named."""
+    conditions = []
+    if department_code:
+        conditions.append(Result.department_code == department_code)
+    if state:
+        conditions.append(Result.state == state)
+    if task_id:
+        conditions.append(Result.task_id == task_id)
+    total = int((await session.execute(select(func.count()).select_from(Result).where(*conditions))).scalar_one())
+    rows = (await session.execute(
+        select(Result, InspectionObject.uscc, InspectionObject.name)
+        .outerjoin(InspectionObject, InspectionObject.id == Result.object_id).where(*conditions)
+        .order_by(Result.submitted_at.is_(None), Result.submitted_at, Result.result_id)
+        .limit(limit).offset(offset))).all()
+    found = [{**row_dict(r), "uscc": uscc, "object_name": name} for r, uscc, name in rows]
+    return {"total": total, "limit": limit, "offset": offset, "results": found}
+
+
 async def public_results(session: AsyncSession, q: str = "", limit: int = 20, offset: int = 0) -> dict[str, Any]:
     """Published, non-confidential results matching a USCC (prefix) or a name fragment; never inspector identities.
 

@@ -24,6 +24,13 @@ async def items(session: SessionDep, department_code: str | None = None) -> list
     return await published_items(session, department_code=department_code)
 
 
+@router.get("/draws")
+async def draw_index(session: SessionDep, limit: int = Query(default=50, ge=1, le=500),
+                     offset: int = Query(default=0, ge=0)) -> dict:
+    """Every confirmed draw, newest first, each with its population size and hash (details at /draws/{task_id})."""
+    return await draws.published_draws(session, limit=limit, offset=offset)
+
+
 @router.get("/draws/{task_id}")
 async def draw_record(task_id: str, session: SessionDep) -> dict:
     """The draw record: commitment before the draw; seed, population, selection after (for verify_draw.py)."""

@@ -1,13 +1,15 @@
 """Per-object actions: one result form per department, approval or return, follow-up (SPEC §4 steps 6–8)."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from temporalio.client import Client
 
-from api.deps import CurrentUser, TemporalDep
+from api import errors
+from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.routers.tasks import REFUSALS, actor_ref, run_update
 from api.schemas.tasks import FollowupBody, ResultBody, ReviewBody
+from store import results as result_store
 from workflows.joint_task import child_workflow_id
-from workflows.messages import FollowupInput, FollowupView, FormView, ResultInput, ReviewInput
+from workflows.messages import FollowupInput, FormState, FollowupView, FormView, ResultInput, ReviewInput
 from workflows.object_inspection import ObjectInspectionWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["results"])
@@ -23,6 +25,20 @@ def parse_result_id(result_id: str) -> tuple[str, int, str]:
     if len(parts) != 3 or not parts[1].isdigit():
         raise HTTPException(404, f"result '{result_id}' not found")
     return parts[0], int(parts[1]), parts[2]
+
+
+@router.get("/results", responses={403: {"description": "another department's forms"}})
+async def list_results(user: CurrentUser, session: SessionDep, state: FormState | None = None,
+                       department_code: str | None = Query(default=None, max_length=32),
+                       task_id: str | None = Query(default=None, max_length=64),
+                       limit: int = Query(default=50, ge=1, le=500), offset: int = Query(default=0, ge=0)) -> dict:
+    """Forms by state, e.g. the approver's queue (`state=awaiting_approval`); a department sees only its own."""
+    if user.role not in ("office", "admin"):
+        if department_code not in (None, user.department_code):
+            raise HTTPException(403, errors.other_department(department_code))
+        department_code = user.department_code
+    return await result_store.department_results(session, department_code=department_code, state=state,
+                                                 task_id=task_id, limit=limit, offset=offset)
 
 
 @router.post("/tasks/{task_id}/objects/{object_id}/results", response_model=FormView, status_code=201,

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, status
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
@@ -12,13 +12,14 @@ from api import errors
 from api.deps import CurrentUser, SessionDep, TemporalDep, SettingsDep
 from api.schemas.tasks import AcknowledgeBody, CancelBody, ConfirmDrawBody, ScheduleBody, TaskCreate
 from api.workflow_errors import http_error
+from domain.masterdata import CREDIT_RISK_CLASSES
 from store import accounts, results as result_store, tasks as task_store
 from store.models import User
 from store.scope import current_items, population_counts
 from workflows.joint_task import JointTaskWorkflow
 from workflows.messages import (
     AcknowledgeInput, ActorRef, CancelInput, ConfirmDrawInput, DrawInput, DrawOutcome, MatchInput, MatchOutcome,
-    Participant, ResponderView, ScheduleInput, TaskInput, TaskState,
+    ObjectScope, Participant, ResponderView, ScheduleInput, TaskInput, TaskState,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
@@ -162,6 +163,23 @@ async def _check_ratio_caps(session, body: TaskCreate, participants: list[Partic
                 raise HTTPException(422, errors.field_error(
                     "ratio", f"sampling ratio {effective:.2%} exceeds the {item.annual_ratio_cap:.2%} cap of general "
                              f"item {item.code} ({item.name})"))
+
+
+@router.get("/tasks/population")
+async def population(user: CurrentUser, session: SessionDep,
+                     region_codes: list[str] = Query(default=[]), industry_codes: list[str] = Query(default=[]),
+                     kinds: list[str] = Query(default=[]), credit_risk_classes: list[str] = Query(default=[]),
+                     tags: list[str] = Query(default=[])) -> dict:
+    """The live count of active objects a scope would draw from, in total and per credit-risk class."""
+    if user.role not in ("dept_operator", "office", "admin"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, errors.role_forbidden(user.role, ("dept_operator", "office")))
+    unknown = sorted(set(credit_risk_classes) - set(CREDIT_RISK_CLASSES))
+    if unknown:
+        raise HTTPException(422, errors.field_error("credit_risk_classes", f"unknown credit-risk class {unknown} (A–D)"))
+    scope = ObjectScope(region_codes=region_codes, industry_codes=industry_codes, kinds=kinds,
+                        credit_risk_classes=credit_risk_classes, tags=tags)
+    counts = await population_counts(session, scope)
+    return {"total": sum(counts.values()), "by_credit_risk_class": {c: counts.get(c, 0) for c in sorted(counts)}}
 
 
 @router.get("/tasks")

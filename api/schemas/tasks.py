@@ -4,9 +4,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
 from workflows.messages import FollowupKind, ObjectScope, ResultCode
-
-CREDIT_CLASSES = ("A", "B", "C", "D")
 
 
 class ResponderRequest(BaseModel):

@@ -45,6 +45,11 @@ async def overdue_rows(client, office, **match):
 
 async def test_full_lifecycle_through_the_api(client, worker, session_factory, temporal_client):
     w = await build_world(session_factory, client)
+    counted = await client.get("/api/v1/tasks/population", headers=w["lead_op"],
+                               params={"region_codes": task_body()["scope"]["region_codes"]})
+    assert counted.json() == {"total": 12, "by_credit_risk_class": {"A": 3, "B": 3, "C": 3, "D": 3}}
+    bad_class = await client.get("/api/v1/tasks/population", headers=w["lead_op"], params={"credit_risk_classes": "E"})
+    assert bad_class.status_code == 422 and "credit_risk_classes" in bad_class.text
     launched = await client.post("/api/v1/tasks", headers=w["lead_op"], json=task_body())
     assert launched.status_code == 201, launched.text
     task = launched.json()
@@ -88,6 +93,8 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     assert len(selection) == 3 and excluded not in selection
     verdict = await client.get(f"/api/v1/public/draws/{task_id}/verify")
     assert verdict.status_code == 200 and verdict.json()["match"] is True
+    index = (await client.get("/api/v1/public/draws")).json()
+    assert [(d["task_id"], d["sample_size"], d["population_size"]) for d in index["draws"]] == [(task_id, 3, 12)]
 
     # Each department matches its inspectors; the lead proposes the day and the responders confirm it.
     for dept in ("lead", "env", "safe"):
@@ -121,6 +128,13 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     unknown = await client.post(f"/api/v1/tasks/{task_id}/objects/999999/results", headers=w["env_op"],
                                 json={"result_code": "no_issue", "inspection_date": today})
     assert unknown.status_code == 404
+
+    # The approver's queue holds exactly its own department's submitted forms; another department's is refused.
+    queue = (await client.get("/api/v1/results", headers=w["env_ap"], params={"state": "awaiting_approval"})).json()
+    assert queue["total"] == 3 and {r["department_code"] for r in queue["results"]} == {"ENV"}
+    assert {r["object_id"] for r in queue["results"]} == set(selection) and all(r["uscc"] for r in queue["results"])
+    foreign = await client.get("/api/v1/results", headers=w["env_ap"], params={"department_code": "SAFE"})
+    assert foreign.status_code == 403
 
     # Approvers approve; one form is returned and resubmitted; one stays unapproved until publication is overdue.
     wrong = await client.post(f"/api/v1/results/{task_id}:{first}:LEAD/approve", headers=w["env_ap"])
