@@ -30,6 +30,8 @@ class JointTaskWorkflow:
         self._stage: Stage = "awaiting_responses"
         self._seed: SeedPair | None = None
         self._responders: dict[str, ResponderView] = {}
+        # Per responder: the start and length (None = the standard 2 working days) its deadline is counted from.
+        self._ack_basis: dict[str, tuple[datetime, int | None]] = {}
         self._draw: DrawOutcome | None = None
         self._matched: dict[str, MatchOutcome] = {}
         self._schedule: dict[int, date] = {}
@@ -52,6 +54,7 @@ class JointTaskWorkflow:
         for p in task.responders:
             self._responders[p.department_code] = ResponderView(department_code=p.department_code,
                                                                 state="pending", due=due)
+            self._ack_basis[p.department_code] = (task.launched_at, None)
         await self._enter("awaiting_responses", task.initiated_by, "launched",
                           {"responders": list(self._responders), "seed_commitment": self._seed.commitment})
         for dept in self._responders:
@@ -177,7 +180,8 @@ class JointTaskWorkflow:
     @workflow.update
     async def extend_response(self, inp: ExtendInput) -> ResponderView:
         r = self._responders[inp.department_code]
-        r.due = await self._ack_deadline(workflow.now(), inp.working_days)
+        self._ack_basis[inp.department_code] = (workflow.now(), inp.working_days)
+        r.due = await self._ack_deadline(*self._ack_basis[inp.department_code])
         r.reminded = False
         await self._resolve_ack_overdue(r, f"extended by {inp.working_days} working days")
         r.overdue = False
@@ -328,9 +332,10 @@ class JointTaskWorkflow:
     @workflow.signal
     async def calendar_changed(self, change: CalendarChanged) -> None:
         """The office changed a year of the calendar: recompute every pending acknowledgement deadline."""
-        for r in self._responders.values():
+        for dept, r in self._responders.items():
             if r.state == "pending" and r.due is not None and not r.due.drill:
-                r.due = await self._ack_deadline(self._task.launched_at)
+                # Recount from the same start and length, so an office extension survives the new calendar.
+                r.due = await self._ack_deadline(*self._ack_basis.get(dept, (self._task.launched_at, None)))
         for obj_id in self._objects:
             await workflow.get_external_workflow_handle(child_workflow_id(self._task.task_id, obj_id)) \
                 .signal("calendar_changed", change)
