@@ -48,6 +48,12 @@ class JointTaskWorkflow:
 
     @workflow.run
     async def run(self, task: TaskInput) -> TaskState:
+        await self._lifecycle(task)
+        # Whichever way the task ended (closed, cancelled), the update that ended it still gets its answer.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.state()
+
+    async def _lifecycle(self, task: TaskInput) -> None:
         self._task = task
         self._seed = await c.call("generate_seed", result_type=SeedPair)
         due = await self._ack_deadline(task.launched_at)
@@ -62,23 +68,23 @@ class JointTaskWorkflow:
         self._launched = True
         await self._wait_for_responses()
         if self._cancelled():
-            return self.state()
+            return
         await self._enter("drawing", SYSTEM_ACTOR, "responses_complete",
                           {d: r.state for d, r in self._responders.items()})
         await self._until(lambda: self._draw is not None and self._draw.confirmed)
         if self._cancelled():
-            return self.state()
+            return
         if not self._draw.selection:
             await self._enter("closed", SYSTEM_ACTOR, "closed", {"reason": "the draw selected no object"})
-            return self.state()
+            return
         await self._enter("matching", SYSTEM_ACTOR, "draw_confirmed", {"objects": len(self._draw.selection)})
         await self._until(lambda: set(self._matched) >= set(self._participants()))
         if self._cancelled():
-            return self.state()
+            return
         await self._enter("scheduling", SYSTEM_ACTOR, "matching_complete", {})
         await self._until(self._schedule_complete)
         if self._cancelled():
-            return self.state()
+            return
         # Children first: once the stage reads "inspecting", every object accepts its forms.
         children = [await self._start_object(obj) for obj in self._draw.selection]
         await self._enter("inspecting", SYSTEM_ACTOR, "schedule_confirmed",
@@ -91,8 +97,6 @@ class JointTaskWorkflow:
         await asyncio.gather(*children, return_exceptions=True)
         if not self._cancelled():
             await self._enter("closed", SYSTEM_ACTOR, "closed", {})
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.state()
 
     async def _wait_for_responses(self) -> None:
         """Wait for every responder; remind before and record overdue at each deadline, which may move."""
