@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
         ObjectInput, ObjectProgress, OverdueRecord, RemoveResponderInput, ResponderView, ScheduleInput,
         ScheduleRecord, SeedPair, Stage, SYSTEM_ACTOR, TaskEvent, TaskInput, TaskSnapshot, TaskState,
     )
-    from workflows.object_inspection import ObjectInspectionWorkflow
+    from workflows.object_inspection import FINAL_FORM_STATES, ObjectInspectionWorkflow
 
 FINAL_STAGES = ("closed", "cancelled")
 
@@ -332,6 +332,8 @@ class JointTaskWorkflow:
         stage = self._object_stage()
         if stage and stage != self._stage and self._stage not in FINAL_STAGES:
             await self._enter(stage, SYSTEM_ACTOR, f"stage_{stage}", {})
+        else:
+            self._publish_search_attributes()
 
     @workflow.signal
     async def calendar_changed(self, change: CalendarChanged) -> None:
@@ -453,9 +455,29 @@ class JointTaskWorkflow:
                 responders=list(self._responders.values()), updated_at=workflow.now(),
                 cancel_reason=self._cancel_reason,
                 closed_at=workflow.now() if self._stage in FINAL_STAGES else None))
-        pending = [r for r in self._responders.values() if r.state == "pending" and r.due]
+        self._publish_search_attributes()
+
+    def _publish_search_attributes(self) -> None:
+        """Stage, lead, the next deadline and whether any step is overdue, for filtering in the Temporal UI."""
+        now = workflow.now()
+        dues: list[datetime] = []
+        overdue = False
+        for r in self._responders.values():
+            if r.state == "pending" and r.due:
+                dues.append(r.due.due_at)
+                overdue = overdue or r.overdue
+        for progress in self._objects.values():
+            for form in progress.forms:
+                if form.state not in FINAL_FORM_STATES and form.publish_due_at:
+                    dues.append(form.publish_due_at)
+                    overdue = overdue or form.late
+            for f in progress.followups:
+                if f.state != "done" and f.due_at:
+                    dues.append(f.due_at)
+                    overdue = overdue or f.overdue
+        upcoming = [d for d in dues if d > now]
         workflow.upsert_search_attributes([
             c.SA_STAGE.value_set(self._stage), c.SA_LEAD.value_set(self._task.lead.department_code),
-            c.SA_OVERDUE.value_set(any(r.overdue for r in pending)),
-            *([c.SA_NEXT_DUE.value_set(min(r.due.due_at for r in pending))] if pending else []),
+            c.SA_OVERDUE.value_set(overdue and self._stage not in FINAL_STAGES),
+            c.SA_NEXT_DUE.value_set(min(upcoming)) if upcoming else c.SA_NEXT_DUE.value_unset(),
         ])

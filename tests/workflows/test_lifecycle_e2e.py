@@ -155,6 +155,9 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     rows = await eventually(lambda: overdue_rows(client, w["office"], task_id=task_id, step="publication", status="overdue"),
                             timeout=20 * DRILL + 15)
     assert rows[0]["department_code"] == "SAFE" and rows[0]["object_id"] == third
+    # The Temporal UI can find the task by its search attributes while publication is overdue.
+    flagged = f"JointcheckOverdue = true AND JointcheckLeadDepartment = 'LEAD' AND WorkflowId = 'joint-task-{task_id}'"
+    assert await eventually(lambda: _listed(temporal_client, flagged))
     late = await client.post(f"/api/v1/results/{task_id}:{third}:SAFE/approve", headers=w["safe_ap"])
     assert late.status_code == 200 and late.json()["late"] is True
 
@@ -176,6 +179,8 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     await eventually(lambda: _stage_is(handle, "closed"))
     await asyncio.wait_for(handle.result(), timeout=30)
     assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
+    closed = f"JointcheckStage = 'closed' AND JointcheckOverdue = false AND WorkflowId = 'joint-task-{task_id}'"
+    assert await eventually(lambda: _listed(temporal_client, closed))
     detail = (await client.get(f"/api/v1/tasks/{task_id}", headers=w["office"])).json()
     assert detail["stage"] == "closed"
     kinds = [e["kind"] for e in detail["timeline"]]
@@ -185,6 +190,10 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     assert len(published) == 9
     assert not any("inspector" in key for r in published for key in r)
     await _replay_and_maybe_record(temporal_client, task_id, selection)
+
+
+async def _listed(temporal_client, query: str) -> list[str]:
+    return [e.id async for e in temporal_client.list_workflows(query)]
 
 
 async def _stage_is(handle, stage: str) -> bool:
