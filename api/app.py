@@ -5,8 +5,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from api.routers import (audit, auth, calendar, departments, health, inspectors, items, objects, office, plans,
-                         public, results, tasks)
+from api.routers import (audit, auth, calendar, departments, health, inspectors, items, notifications, objects,
+                         office, plans, public, results, tasks)
 from api.calendar_signals import signal_running_tasks
 from api.console import router as console_router
 from api.temporal import TemporalHandle
@@ -15,7 +15,7 @@ from store.db import make_engine, make_session_factory
 
 ROUTERS = [health.router, auth.router, departments.router, items.router, objects.router, inspectors.router,
            calendar.router, plans.router, audit.router, tasks.router, results.router,
-           office.router, public.router,
+           office.router, notifications.router, public.router,
            console_router]
 
 

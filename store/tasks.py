@@ -200,6 +200,14 @@ async def pending_notifications(session: AsyncSession, *, department_code: str |
     return list((await session.execute(stmt)).scalars())
 
 
+async def undelivered_keys(session: AsyncSession, keys: list[str], *, department_code: str | None) -> set[str]:
+    """Which of these keys are undelivered notifications addressed to the department (None = the office)."""
+    addressed = (Notification.department_code.is_(None) if department_code is None
+                 else Notification.department_code == department_code)
+    stmt = select(Notification.key).where(Notification.key.in_(keys), Notification.delivered_at.is_(None), addressed)
+    return set((await session.execute(stmt)).scalars())
+
+
 async def mark_delivered(session: AsyncSession, keys: list[str], *, at: datetime) -> None:
     """A channel has delivered these notifications."""
     for n in (await session.execute(select(Notification).where(Notification.key.in_(keys)))).scalars():

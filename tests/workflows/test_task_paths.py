@@ -146,3 +146,28 @@ async def test_office_notices_and_statistics_through_the_api(client, worker, ses
     stats = {s["department_code"]: s for s in (await client.get("/api/v1/office/stats", headers=w["office"])).json()}
     assert stats["SAFE"]["notices"] == 1 and stats["LEAD"]["notices"] == 0
     assert (await client.get("/api/v1/office/stats", headers=w["env_op"])).status_code == 403
+
+
+async def test_the_outbox_tells_each_department_its_own_pushes_and_a_channel_marks_them_delivered(
+        client, worker, session_factory, temporal_client):
+    w = await build_world(session_factory, client)
+    task_id, _ = await _launch(client, w, temporal_client)
+    pushed = []
+    for _ in range(50):
+        pushed = (await client.get("/api/v1/notifications", headers=w["env_op"])).json()
+        if pushed:
+            break
+        await asyncio.sleep(0.2)
+    assert [(n["kind"], n["task_id"], n["department_code"]) for n in pushed] == [("pushed", task_id, "ENV")]
+    # SAFE's push is SAFE's: ENV's channel cannot mark it, and an unknown key names the field.
+    safe_key = (await client.get("/api/v1/notifications", headers=w["safe_op"])).json()[0]["key"]
+    foreign = await client.post("/api/v1/notifications/delivered", headers=w["env_op"], json={"keys": [safe_key]})
+    assert foreign.status_code == 422 and "keys" in foreign.text
+    empty = await client.post("/api/v1/notifications/delivered", headers=w["env_op"], json={"keys": []})
+    assert empty.status_code == 422
+    done = await client.post("/api/v1/notifications/delivered", headers=w["env_op"], json={"keys": [pushed[0]["key"]]})
+    assert done.status_code == 200 and done.json() == {"delivered": 1}
+    assert (await client.get("/api/v1/notifications", headers=w["env_op"])).json() == []
+    assert len((await client.get("/api/v1/notifications", headers=w["safe_op"])).json()) == 1
+    audit_rows = (await client.get("/api/v1/audit", headers=w["office"], params={"action": "notification.delivered"}))
+    assert audit_rows.status_code == 200 and "notification.delivered" in audit_rows.text
