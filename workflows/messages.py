@@ -210,10 +210,11 @@ class ObjectInput(BaseModel):
     timing: Timing = Timing()
 
 
-class ResultInput(BaseModel):
-    actor: ActorRef
+class ResultFields(BaseModel):
+    """What a department enters on its one form for one object (SPEC §4 step 6)."""
+
     result_code: ResultCode
-    findings: str = ""
+    findings: str = Field(default="", max_length=5000)
     item_codes: list[str] = []
     inspector_ids: list[int] = []
     inspection_date: date
@@ -221,7 +222,11 @@ class ResultInput(BaseModel):
     demands_solved_on_site: bool = True
     rectification_due: date | None = None
     confidential: bool = False
-    confidential_reason: str = ""
+    confidential_reason: str = Field(default="", max_length=1000)
+
+
+class ResultInput(ResultFields):
+    actor: ActorRef
 
 
 class ReviewInput(BaseModel):

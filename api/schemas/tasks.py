@@ -5,7 +5,7 @@ from datetime import date
 from pydantic import BaseModel, Field, model_validator
 
 from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
-from workflows.messages import FollowupKind, ObjectScope, ResultCode
+from workflows.messages import FollowupKind, ObjectScope, ResultFields
 
 
 class ResponderRequest(BaseModel):
@@ -68,17 +68,8 @@ class CancelBody(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class ResultBody(BaseModel):
-    result_code: ResultCode
-    findings: str = Field(default="", max_length=5000)
-    item_codes: list[str] = []
-    inspector_ids: list[int] = []
-    inspection_date: date
-    enterprise_demands: list[str] = []
-    demands_solved_on_site: bool = True
-    rectification_due: date | None = None
-    confidential: bool = False
-    confidential_reason: str = ""
+class ResultBody(ResultFields):
+    """The form as the department sends it (the acting user is added from the token)."""
 
 
 class ReviewBody(BaseModel):
