@@ -122,7 +122,8 @@ async def scenario(browser, base_url: str) -> None:
     await api("scjg_op", "POST", f"/api/v1/tasks/{earlier['id']}/draw/confirm", {"exclude": []})
     silent = await api("scjg_op", "POST", "/api/v1/tasks", {
         "name": "2026年危险化学品经营企业联合抽查", "lead_item_codes": ["XT-SCJG-02"],
-        "responders": [{"department_code": "XT-YJGL", "item_codes": ["XT-YJGL-01"]}],
+        "responders": [{"department_code": "XT-YJGL", "item_codes": ["XT-YJGL-01"]},
+                       {"department_code": "XT-STHJ", "item_codes": ["XT-STHJ-01"]}],
         "scope": {"region_codes": ["430304"]}, "sample_size": 2})
 
     page = await logged_in(browser, base_url, None)
@@ -144,6 +145,12 @@ async def scenario(browser, base_url: str) -> None:
     task_id = lead.url.split("#")[0].rsplit("/", 1)[1]
 
     responder = await logged_in(browser, base_url, "sthj_op")
+    if any(r.get("drill") for r in silent["responders"]):  # wait until the older task has under a day left: red
+        for _ in range(60):
+            if await responder.locator(f'#inbox tr[data-task="{silent["id"]}"] [data-urgent]').count():
+                break
+            await asyncio.sleep(1)
+            await responder.goto("/console")
     await shot(responder, "03-responder-inbox", full=False)
     await api("sthj_op", "POST", f"/api/v1/tasks/{task_id}/acknowledge", {"accept": True})
     await api.until_stage(task_id, "drawing")

@@ -3,8 +3,10 @@ thin clients of the JSON API (they call it in-process and render what it answers
 
 from fastapi import APIRouter
 
-from api.console import public_pages, routes_auth, routes_draw, routes_inspection, routes_office, routes_tasks
+from api.console import (public_pages, routes_auth, routes_draw, routes_inspection, routes_notifications,
+                         routes_office, routes_tasks)
 
 router = APIRouter(include_in_schema=False)
-for _module in (routes_auth, routes_tasks, routes_draw, routes_inspection, routes_office, public_pages):
+for _module in (routes_auth, routes_tasks, routes_draw, routes_inspection, routes_office, routes_notifications,
+                public_pages):
     router.include_router(_module.router)

@@ -2,10 +2,12 @@
 
 from fastapi.responses import Response
 
-from api.console.pages import Page, render
-from api.console.taskdata import active_tasks, department_names
+from api.console.api_client import ApiFailure
+from api.console.pages import Page, error_page, render
+from api.console.routes_notifications import unread
+from api.console.taskdata import active_tasks, as_list, department_names, inspector_names, item_names
 
-REVIEW_STAGES = ("inspecting", "publishing", "following_up")
+QUEUE_SIZE = 100
 
 
 def _todo(view, dept: str) -> list[dict]:
@@ -42,15 +44,24 @@ async def operator_home(page: Page) -> Response:
              if v.stage == "awaiting_responses" and v.responses.get(dept, {}).get("state") == "pending"]
     todo = [(v, item) for v in views for item in _todo(v, dept)]
     return render(page, "operator_home.html", {"inbox": inbox, "todo": todo, "views": views,
+                                               "notifications": await unread(page.api),
                                                "departments": await department_names(page.api)})
 
 
 async def approver_home(page: Page) -> Response:
+    """The approver's queue: the department's forms awaiting approval, oldest submission first."""
     dept = page.department
-    views = await active_tasks(page.api, REVIEW_STAGES)
-    queue = [(v, obj, obj.forms[dept]) for v in views for obj in v.objects
-             if obj.forms.get(dept, {}).get("state") == "awaiting_approval"]
-    return render(page, "approver_home.html", {"queue": queue, "departments": await department_names(page.api)})
+    try:
+        found = await page.api.get("/api/v1/results", state="awaiting_approval", department_code=dept,
+                                   limit=QUEUE_SIZE)
+    except ApiFailure as failure:
+        return error_page(page, failure)
+    tasks = {t["task_id"]: t for t in as_list(await page.api.get_or([], "/api/v1/tasks", limit=500), "tasks")}
+    return render(page, "approver_home.html", {
+        "queue": as_list(found, "results"), "total": int(found.get("total", 0)),
+        "tasks": tasks, "item_names": await item_names(page.api, dept),
+        "inspectors": await inspector_names(page.api, dept), "notifications": await unread(page.api),
+        "departments": await department_names(page.api)})
 
 
 async def admin_home(page: Page) -> Response:

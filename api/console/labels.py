@@ -28,6 +28,10 @@ OVERDUE_STEPS = {"acknowledgement": "响应", "publication": "结果公示", "en
                  "rectification_recheck": "整改复查", "transfer_acknowledgement": "移送接收确认"}
 OVERDUE_STATUS = {"overdue": "已逾期", "due_soon": "即将到期", "resolved": "已处理"}
 
+NOTIFICATION_KINDS = {"pushed": "任务推送", "ack_reminder": "响应提醒", "ack_overdue": "响应逾期",
+                      "ack_extended": "响应期限延长", "schedule_proposed": "联合检查日", "publish_reminder": "公示提醒",
+                      "followup_opened": "后续处置", "transfer_received": "收到移送"}
+
 METHODS = {"on_site": "实地核查", "written": "书面检查", "online": "网络监测", "entrusted": "委托专业机构",
            "other": "其他"}
 OBJECT_KINDS = {"enterprise": "企业", "individual": "个体工商户", "product": "产品", "project": "项目",

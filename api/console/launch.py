@@ -3,20 +3,17 @@
 Only presentation is done here (percent → fraction, "a, b" → list); the API validates and refuses.
 """
 
-import itertools
 import re
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from api.console.api_client import ApiFailure, ConsoleApi
-from api.console.taskdata import as_list
+from api.console.api_client import ConsoleApi
 
 SEPARATORS = re.compile(r"[\s,，;；、]+")
 SCOPE_LISTS = ("region_codes", "industry_codes", "tags")
 SCOPE_CHOICES = ("kinds", "credit_risk_classes")
 CLASSES = ("A", "B", "C", "D")
-MAX_FALLBACK_QUERIES = 40
 
 
 def split_words(text: Any) -> list[str]:
@@ -79,28 +76,6 @@ def task_body(form: FormData, *, user_role: str, lead_code: str | None) -> dict[
 
 
 async def population_count(api: ConsoleApi, scope: dict[str, list[str]]) -> dict[str, Any]:
-    """The eligible population of a scope: {"total", "by_class" (may be empty), "approximate"}.
-
-    Asks GET /api/v1/tasks/population first; until that exists, counts through GET /api/v1/objects
-    (one filter value per query, summed: region, industry, kind and class partition the directory)."""
-    try:
-        answer = await api.get("/api/v1/tasks/population", **{k: v for k, v in scope.items() if v})
-        if isinstance(answer, dict) and "total" in answer:
-            return {"total": int(answer["total"]), "by_class": answer.get("by_credit_risk_class") or {},
-                    "approximate": False}
-    except ApiFailure:
-        pass
-    axes = [("region_code", scope["region_codes"]), ("industry_code", scope["industry_codes"]),
-            ("kind", scope["kinds"]), ("credit_risk_class", scope["credit_risk_classes"] or list(CLASSES)),
-            ("tag", scope["tags"])]
-    combos = list(itertools.product(*[[(name, v) for v in values] or [(name, None)] for name, values in axes]))
-    if len(combos) > MAX_FALLBACK_QUERIES:
-        return {"total": None, "by_class": {}, "approximate": True}
-    by_class: dict[str, int] = {}
-    for combo in combos:
-        params = dict(combo)
-        page = await api.get("/api/v1/objects", status="active", limit=1, **params)
-        count = int(page.get("total", len(as_list(page)))) if isinstance(page, dict) else len(as_list(page))
-        cls = params["credit_risk_class"]
-        by_class[cls] = by_class.get(cls, 0) + count
-    return {"total": sum(by_class.values()), "by_class": by_class, "approximate": len(scope["tags"]) > 1}
+    """The eligible population of a scope, from GET /api/v1/tasks/population: {"total", "by_class"}."""
+    answer = await api.get("/api/v1/tasks/population", **{k: v for k, v in scope.items() if v})
+    return {"total": int(answer["total"]), "by_class": answer.get("by_credit_risk_class") or {}}

@@ -1,5 +1,6 @@
 """What every console handler shares: the page context (session, user, API), rendering, redirects, form checks."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -179,5 +180,13 @@ def percent(value: Any) -> str:
     return "—" if value is None else f"{float(value):.1f}%"
 
 
-templates.env.filters.update(bj=shanghai_time, time_left=time_left, pct=percent)
+INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)")
+
+
+def beijing_times_in(text: Any) -> str:
+    """A message with its ISO instants (as the workflows write them) shown as Beijing time."""
+    return INSTANT.sub(lambda m: shanghai_time(m.group(0)), str(text or ""))
+
+
+templates.env.filters.update(bj=shanghai_time, time_left=time_left, pct=percent, bj_text=beijing_times_in)
 templates.env.tests["past"] = is_past

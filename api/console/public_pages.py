@@ -55,21 +55,17 @@ async def plans(page: PublicPage) -> Response:
 
 
 @router.get("/public/draws")
-async def draws(page: PublicPage, task_id: str = "") -> Response:
-    """Draw records: look one up by task number, or pick a task that has published results."""
+async def draws(page: PublicPage, task_id: str = "", p: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+    """Every confirmed draw, newest first; or look one up by task number."""
     if task_id.strip():
         return RedirectResponse(f"/public/draws/{quote(task_id.strip())}", status_code=303)
-    listed = await page.api.get_or(None, "/api/v1/public/draws")
-    if isinstance(listed, (list, dict)) and as_list(listed, "draws"):
-        tasks = [{"task_id": d.get("task_id"), "name": d.get("task_name") or d.get("name", "")}
-                 for d in as_list(listed, "draws")]
-    else:
-        found = await page.api.get_or({}, "/api/v1/public/results", limit=500)
-        seen: dict[str, dict] = {}
-        for r in found.get("results", []):
-            seen.setdefault(r["task_id"], {"task_id": r["task_id"], "name": ""})
-        tasks = list(seen.values())
-    return render(page, "public/draws.html", {"tasks": tasks})
+    try:
+        listed = await page.api.get("/api/v1/public/draws", limit=PAGE_SIZE, offset=(p - 1) * PAGE_SIZE)
+    except ApiFailure as failure:
+        return error_page(page, failure)
+    total = int(listed.get("total", 0))
+    return render(page, "public/draws.html", {"draws": as_list(listed, "draws"), "total": total, "p": p,
+                                              "pages": max(1, -(-total // PAGE_SIZE))})
 
 
 @router.get("/public/draws/{task_id}")

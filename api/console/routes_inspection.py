@@ -32,13 +32,16 @@ async def match(page: UserPage, task_id: str) -> Response:
 async def schedule(page: UserPage, task_id: str) -> Response:
     form = await page.form()
     confirm = form.get("confirm") == "1"
-    body = {"confirm": True} if confirm else {"inspection_date": form.get("inspection_date") or None}
+    object_ids = [int(i) for i in form.getlist("object_ids") if str(i).isdigit()]
+    body = {"confirm": True} if confirm else {"inspection_date": form.get("inspection_date") or None,
+                                              "object_ids": object_ids or None}
     try:
         await page.api.post(f"/api/v1/tasks/{task_id}/schedule", json=body)
     except ApiFailure as failure:
         return redirect(page, f"/console/tasks/{task_id}#schedule", failure=failure)
+    which = f"（{len(object_ids)} 个对象）" if object_ids else ""
     return redirect(page, f"/console/tasks/{task_id}#schedule",
-                    ok="已确认联合检查日" if confirm else f"已提议联合检查日 {body['inspection_date']}，待响应部门确认")
+                    ok="已确认联合检查日" if confirm else f"已提议联合检查日 {body['inspection_date']}{which}，待响应部门确认")
 
 
 async def _result_context(page, task_id: str, object_id: int) -> dict:
@@ -123,7 +126,8 @@ async def followup(page: UserPage, task_id: str, object_id: int) -> Response:
     passed = {"1": True, "0": False}.get(str(form.get("passed", "")))
     body = {"kind": form.get("kind"), "action": form.get("action") or "complete",
             "outcome": str(form.get("outcome", "")).strip(), "passed": passed,
-            "receiving_department_code": form.get("receiving_department_code") or None}
+            "receiving_department_code": form.get("receiving_department_code") or None,
+            "department_code": form.get("department_code") or None}
     back = f"/console/tasks/{task_id}#object-{object_id}"
     try:
         answer = await page.api.post(f"/api/v1/tasks/{task_id}/objects/{object_id}/followups", json=body)

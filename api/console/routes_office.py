@@ -14,6 +14,7 @@ from api.console.charts import punctuality_svg
 from api.console.exports import stats_csv, stats_xlsx
 from api.console.pages import (SHANGHAI, ConsoleRoute, Page, UserPage, error_page, need_role, redirect, render,
                                shanghai_time)
+from api.console.routes_notifications import unread
 from api.console.routes_tasks import back_to
 from api.console.taskdata import as_list, department_names
 
@@ -31,6 +32,7 @@ async def dashboard(page: Page) -> Response:
         return error_page(page, failure)
     notices = as_list(await page.api.get_or([], "/api/v1/office/notices"), "notices")
     return render(page, "office.html", {"overdue": overdue, "stats": stats, "notices": notices[:20],
+                                        "notifications": await unread(page.api),
                                         "chart": Markup(punctuality_svg(stats)),
                                         "departments": await department_names(page.api)})
 
@@ -73,11 +75,12 @@ async def issue_notice(page: UserPage) -> Response:
     form = await page.form()
     body = {"department_code": form.get("department_code") or "", "text": str(form.get("text", "")).strip(),
             "task_id": str(form.get("task_id", "")).strip() or None}
+    back = back_to(form, "/console#notices")
     try:
         await page.api.post("/api/v1/office/notices", json=body)
     except ApiFailure as failure:
-        return redirect(page, "/console#notices", failure=failure)
-    return redirect(page, "/console#notices", ok="通报已发出并记入该部门名下")
+        return redirect(page, back, failure=failure)
+    return redirect(page, back, ok="通报已发出并记入该部门名下")
 
 
 @router.post("/console/office/tasks/{task_id}/responders/{department_code}/{action}")

@@ -67,7 +67,7 @@ async def population(page: UserPage, request: Request) -> Response:
     try:
         count = await population_count(page.api, scope)
     except ApiFailure as failure:
-        count = {"total": None, "by_class": {}, "approximate": False, "problem": failure.problem}
+        count = {"total": None, "by_class": {}, "problem": failure.problem}
     return render(page, "_population.html", {"count": count})
 
 

@@ -78,3 +78,29 @@ async def reload_until(page, url: str, selector: str, *, timeout: float = 30.0) 
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{selector} did not appear on {url} within {timeout}s")
         await asyncio.sleep(0.5)
+
+
+UNLABELLED_FIELDS = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML.slice(0, 120))"""
+OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+
+
+async def assert_readable(page) -> None:
+    """Every visible form field has a label, and the page needs no sideways scrolling at this width."""
+    assert await page.evaluate(UNLABELLED_FIELDS) == [], f"fields without a label on {page.url}"
+    overflow = await page.evaluate(OVERFLOW)
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the {page.viewport_size['width']}px window"
+
+
+async def tab_to(page, text: str, *, presses: int = 60) -> None:
+    """Reach the control whose text (or label) is `text` with the Tab key alone: it is keyboard-usable."""
+    for _ in range(presses):
+        await page.keyboard.press("Tab")
+        focused = await page.evaluate(
+            "() => { const el = document.activeElement; return el ? (el.innerText || el.value || "
+            "el.getAttribute('aria-label') || '').trim() : ''; }")
+        if focused == text:
+            return
+    raise AssertionError(f"'{text}' cannot be reached with the Tab key on {page.url}")

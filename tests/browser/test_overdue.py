@@ -1,9 +1,12 @@
 """In drill mode a responder's silence becomes an overdue acknowledgement on the office's dashboard."""
 
+import re
+
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import reload_until
+from tests.browser.conftest import assert_readable, reload_until
+from tests.browser.server import PHONE
 from tests.workflows.world import REGION, build_world
 
 DRILL = 1.0
@@ -35,6 +38,21 @@ async def test_office_sees_and_resolves_an_overdue_acknowledgement(client, sessi
     await expect(overdue).to_contain_text("响应")
     assert int(await overdue.locator("td").nth(1).inner_text()) >= 1
     await expect(office.locator("svg.chart")).to_be_visible()
+    await assert_readable(office)
 
-    await overdue.get_by_role("button", name="延长期限").click()
+    # A notice to the late department, from its overdue row (the text is prepared, the office may edit it).
+    await overdue.get_by_text("通报该部门…").click()
+    notice = overdue.get_by_label("通报内容")
+    await expect(notice).to_have_value(re.compile("演练：响应逾期.*响应环节逾期"))
+    await overdue.get_by_role("button", name="发出通报").click()
+    await expect(office.locator(".flash.ok")).to_contain_text("通报已发出")
+    await expect(office.locator("#notices")).to_contain_text("演练：响应逾期")
+
+    await office.locator(row).get_by_role("button", name="延长期限").click()
     await expect(office.locator(".flash.ok")).to_contain_text("已延长 SAFE 的响应期限")
+
+    # The dashboard and the calendar page read on a phone as well.
+    phone = await new_page("office", viewport=PHONE)
+    await assert_readable(phone)
+    await phone.goto("/console/office/calendar")
+    await assert_readable(phone)

@@ -30,3 +30,16 @@ async def test_static_files_are_served_and_nothing_else(browsers):
     assert "text/css" in (await visitor.http.get("/console/static/console.css")).headers["content-type"]
     assert (await visitor.http.get("/console/static/__init__.py")).status_code == 404
     assert (await visitor.http.get("/console/static/..%2Fpages.py")).status_code == 404
+
+
+async def test_published_annual_plans_are_shown(client, session_factory, browsers):
+    from tests.api.test_plans import plan_body, setup
+
+    users = await setup(client, session_factory)
+    plan = (await client.post("/api/v1/plans", headers=users["sc"], json=plan_body())).json()
+    await client.post(f"/api/v1/plans/{plan['id']}/submit", headers=users["sc"])
+    joint = (await client.post("/api/v1/plans/joint/2027/compile", headers=users["office"])).json()
+    assert (await client.post(f"/api/v1/plans/{joint['id']}/publish", headers=users["office"])).status_code == 200
+    page = await browsers().http.get("/public/plans")
+    assert "2027 年 · 2027年度市场监管抽查计划" in page.text and "联合抽查计划（联席会议办公室汇总）" in page.text
+    assert "D类 100.0%" in page.text and "执法稽查处" in page.text and "3、6、9 月" in page.text
