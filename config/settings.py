@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "jointcheck-dev-secret-change-me"
+DEV_SECRET = "jointcheck-development-secret-change-me-in-production"
 
 
 class Settings(BaseSettings):

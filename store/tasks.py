@@ -172,7 +172,10 @@ async def list_tasks(session: AsyncSession, *, department_code: str | None = Non
     stmt = select(Task).order_by(Task.created_at.desc(), Task.task_id).limit(limit).offset(offset)
     if department_code is not None:
         joined = select(TaskParticipant.task_id).where(TaskParticipant.department_code == department_code)
-        stmt = stmt.where(or_(Task.lead_department_code == department_code, Task.task_id.in_(joined)))
+        # A department that received a transfer (移送) from a task must find that task to acknowledge it.
+        received = select(Followup.task_id).where(Followup.receiving_department_code == department_code)
+        stmt = stmt.where(or_(Task.lead_department_code == department_code, Task.task_id.in_(joined),
+                              Task.task_id.in_(received)))
     if stage is not None:
         stmt = stmt.where(Task.stage == stage)
     return [{k: v for k, v in row_dict(t).items() if k != "input"} for t in (await session.execute(stmt)).scalars()]

@@ -197,12 +197,13 @@ async def get_task(task_id: str, user: CurrentUser, session: SessionDep, tempora
     task = await task_store.get_task(session, task_id)
     if task is None:
         raise HTTPException(404, errors.not_found("task", task_id))
+    task["results"] = await result_store.task_results(session, task_id)
     departments = {p["department_code"] for p in task["participants"]}
-    if user.role not in ("office", "admin") and user.department_code not in departments:
+    receivers = {f["receiving_department_code"] for r in task["results"] for f in r["followups"]}
+    if user.role not in ("office", "admin") and user.department_code not in departments | receivers:
         raise HTTPException(403, errors.other_department(task["lead_department_code"]))
     task.pop("input", None)
     task["timeline"] = await task_store.timeline(session, task_id)
-    task["results"] = await result_store.task_results(session, task_id)
     await session.commit()
     try:
         live: TaskState = await task_handle(temporal, task_id).query(JointTaskWorkflow.state)

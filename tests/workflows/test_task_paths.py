@@ -37,6 +37,25 @@ async def _launch(client, w, temporal_client):
     return task_id, temporal_client.get_workflow_handle(f"joint-task-{task_id}")
 
 
+async def _to_inspecting(client, w, task_id: str, handle, responders: tuple[str, ...]) -> list[int]:
+    """Accept, draw, confirm, match and fix the day: the task is inspecting; answers the drawn object ids."""
+    for dept in responders:
+        ok = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w[f"{dept}_op"], json={"accept": True})
+        assert ok.status_code == 200
+    await _until_stage(handle, "drawing")
+    assert (await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"])).status_code == 200
+    confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"], json={})
+    selection = [o["object_id"] for o in confirmed.json()["selection"]]
+    for dept in ("lead", *responders):
+        assert (await client.post(f"/api/v1/tasks/{task_id}/match", headers=w[f"{dept}_op"])).status_code == 200
+    today = datetime.now(BEIJING).date().isoformat()
+    await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w["lead_op"], json={"inspection_date": today})
+    for dept in responders:
+        await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w[f"{dept}_op"], json={"confirm": True})
+    await _until_stage(handle, "inspecting")
+    return selection
+
+
 async def test_a_decline_and_a_removed_silent_responder_leave_the_lead_to_draw_alone(client, worker, session_factory,
                                                                                      temporal_client):
     w = await build_world(session_factory, client)
@@ -99,20 +118,8 @@ async def test_the_office_cancels_an_inspecting_task_and_every_object_closes(cli
                                                                               temporal_client):
     w = await build_world(session_factory, client)
     task_id, handle = await _launch(client, w, temporal_client)
-    for dept in ("env", "safe"):
-        ok = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w[f"{dept}_op"], json={"accept": True})
-        assert ok.status_code == 200
-    await _until_stage(handle, "drawing")
-    assert (await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"])).status_code == 200
-    confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"], json={})
-    selection = [o["object_id"] for o in confirmed.json()["selection"]]
-    for dept in ("lead", "env", "safe"):
-        assert (await client.post(f"/api/v1/tasks/{task_id}/match", headers=w[f"{dept}_op"])).status_code == 200
+    selection = await _to_inspecting(client, w, task_id, handle, ("env", "safe"))
     today = datetime.now(BEIJING).date().isoformat()
-    await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w["lead_op"], json={"inspection_date": today})
-    for dept in ("env", "safe"):
-        await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w[f"{dept}_op"], json={"confirm": True})
-    await _until_stage(handle, "inspecting")
     submitted = await client.post(f"/api/v1/tasks/{task_id}/objects/{selection[0]}/results", headers=w["env_op"],
                                   json={"result_code": "no_issue", "inspection_date": today, "item_codes": ["ENV-01"]})
     assert submitted.status_code == 201
@@ -171,3 +178,42 @@ async def test_the_outbox_tells_each_department_its_own_pushes_and_a_channel_mar
     assert len((await client.get("/api/v1/notifications", headers=w["safe_op"])).json()) == 1
     audit_rows = (await client.get("/api/v1/audit", headers=w["office"], params={"action": "notification.delivered"}))
     assert audit_rows.status_code == 200 and "notification.delivered" in audit_rows.text
+
+
+async def test_a_transfer_reaches_a_department_outside_the_task_and_each_department_completes_its_own(
+        client, worker, session_factory, temporal_client):
+    w = await build_world(session_factory, client)
+    body = task_body(responders=[{"department_code": "ENV", "item_codes": ["ENV-01"]}])
+    launched = await client.post("/api/v1/tasks", headers=w["lead_op"], json=body)
+    task_id = launched.json()["id"]
+    handle = temporal_client.get_workflow_handle(f"joint-task-{task_id}")
+    first, *rest = await _to_inspecting(client, w, task_id, handle, ("env",))
+    today = datetime.now(BEIJING).date().isoformat()
+    for dept, item in (("lead", "LEAD-01"), ("env", "ENV-01")):
+        for obj in (first, *rest):
+            code = "pending_followup" if obj == first else "no_issue"
+            r = await client.post(f"/api/v1/tasks/{task_id}/objects/{obj}/results", headers=w[f"{dept}_op"],
+                                  json={"result_code": code, "item_codes": [item], "inspection_date": today})
+            assert r.status_code == 201, r.text
+            approved = await client.post(f"/api/v1/results/{task_id}:{obj}:{dept.upper()}/approve",
+                                         headers=w[f"{dept}_ap"])
+            assert approved.status_code == 200, approved.text
+    assert (await client.get(f"/api/v1/tasks/{task_id}", headers=w["safe_op"])).status_code == 403
+
+    # ENV names no department: it transfers its own follow-up, not the lead's (both are open on this object).
+    sent = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["env_op"],
+                             json={"kind": "transfer", "receiving_department_code": "SAFE", "outcome": "移送应急管理局"})
+    assert sent.status_code == 200, sent.text
+    assert (sent.json()["department_code"], sent.json()["state"]) == ("ENV", "awaiting_acknowledgement")
+
+    # SAFE takes no part in the task, yet finds it, reads it and acknowledges the transfer.
+    listed = (await client.get("/api/v1/tasks", headers=w["safe_op"])).json()
+    assert task_id in [t["task_id"] for t in listed]
+    detail = await client.get(f"/api/v1/tasks/{task_id}", headers=w["safe_op"])
+    assert detail.status_code == 200
+    received = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["safe_op"],
+                                 json={"kind": "transfer", "action": "acknowledge"})
+    assert received.status_code == 200 and received.json()["state"] == "done", received.text
+    lead_own = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
+                                 json={"kind": "transfer", "receiving_department_code": "ENV", "outcome": "移送"})
+    assert lead_own.status_code == 200 and lead_own.json()["department_code"] == "LEAD"
