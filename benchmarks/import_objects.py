@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from domain.identifiers import make_uscc  # noqa: E402
@@ -37,6 +37,24 @@ REGIONS = ("430302", "430304", "430321", "430381", "430382")
 KINDS = ("企业", "个体工商户", "企业", "企业", "产品")
 HEADER = ["统一社会信用代码", "名称", "地址", "法定代表人", "区划代码", "行业代码", "对象类型", "信用风险分类", "标签",
           "状态", "联系电话"]
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu_seconds(pid: int) -> float | None:
+    """CPU time of a local PostgreSQL backend process (None when the server is not on this machine)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def rss_mib() -> float:
@@ -81,13 +99,25 @@ async def project_import(factory, path: Path, label: str) -> tuple[dict, float]:
             mark = next(marks)
 
     actor = Actor(username="benchmark", role="system", department_code="BENCH")
-    started = time.perf_counter()
     async with factory() as session:
+        backend = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        python_cpu, backend_cpu = own_cpu_seconds(), backend_cpu_seconds(backend)
+        started = time.perf_counter()
         with path.open("rb") as binary:
             report = await importing.import_file(session, kind="objects", binary=binary, filename=path.name,
                                                  actor=actor, department_code="BENCH", progress=progress)
         await session.commit()
-    return report, time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        python_cpu = own_cpu_seconds() - python_cpu
+        backend_end = backend_cpu_seconds(backend)
+    rows = report["accepted"] + len(report["rejected"])
+    # The import is CPU-bound on both sides of the connection: say where the time went, since a shared machine
+    # changes the wall-clock figure but hardly the CPU spent per row.
+    cpu = f"CPU per row: Python {python_cpu / rows * 1e6:.1f} us"
+    if backend_cpu is not None and backend_end is not None:
+        cpu += f", PostgreSQL backend {(backend_end - backend_cpu) / rows * 1e6:.1f} us"
+    print(f"  {label}: {cpu}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    return report, seconds
 
 
 async def naive_insert(factory, first: int, count: int) -> float:
@@ -116,7 +146,7 @@ async def run(url: str, rows: int, naive_rows: int, workdir: Path) -> None:
     started = time.perf_counter()
     write_csv(path, 0, rows)
     print(f"generated {rows:,} rows ({path.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - started:.1f} s;"
-          f" RSS {rss_mib():.1f} MiB")
+          f" RSS {rss_mib():.1f} MiB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     report, seconds = await project_import(factory, path, "import")
     assert report["created"] == rows and not report["rejected"], {k: v for k, v in report.items() if k != "rejected"}

@@ -13,6 +13,8 @@ from datetime import date
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {char: value for value, char in enumerate(USCC_CHARSET)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+assert all(weight == pow(3, i, 31) for i, weight in enumerate(_USCC_WEIGHTS))
+_USCC_BASE34 = str.maketrans({char: "0123456789abcdefghijklmnopqrstu"[value] for char, value in _USCC_VALUE.items()})
 # GB 11714 organisation code embedded at USCC positions 9-17: 8 body characters and a mod-11 check.
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -21,6 +23,8 @@ _ID_CHECK_MAP = "10X98765432"
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
 _REGION_CODE = re.compile(r"[0-9]{6}")
+# A well-formed USCC (charset, region digits, length): only its check character remains to be verified.
+_USCC_SHAPE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}")
 _MOBILE = re.compile(r"(\+?86[ -]?)?(1[0-9]{2})[ -]?([0-9]{4})[ -]?([0-9]{4})")
 _LANDLINE = re.compile(r"(\(?0[0-9]{2,3}\)?[ -]?)([0-9]{7,8})")
 _MAX_REVEALED = 7
@@ -38,12 +42,21 @@ def uscc_check_char(first17: str) -> str:
     bad = _first_bad_char(first17, _USCC_VALUE)
     if bad is not None:
         raise ValueError(f"uscc: {bad}")
-    total = sum(_USCC_VALUE[char] * weight for char, weight in zip(first17, _USCC_WEIGHTS))
-    return USCC_CHARSET[(31 - total % 31) % 31]
+    return _uscc_check(first17)
+
+
+def _uscc_check(first17: str) -> str:
+    # The weights are 3**i mod 31 and 34 = 3 (mod 31), so the reversed code read as a base-34 number is congruent
+    # to the weighted sum: one int() call instead of 17 multiplications (bulk imports check millions of codes).
+    total = int(first17.translate(_USCC_BASE34)[::-1], 34)
+    return USCC_CHARSET[-total % 31]
 
 
 def uscc_error(code: str) -> str | None:
     """None for a valid USCC, otherwise the first reason it is not; the code is not normalised first."""
+    if _USCC_SHAPE.fullmatch(code):  # the common case, checked in one pass (bulk imports validate millions)
+        expected = _uscc_check(code[:17])
+        return None if code[17] == expected else f"check character should be '{expected}'"
     if len(code) != 18:
         return f"must be 18 characters (got {len(code)})"
     bad = _first_bad_char(code, _USCC_VALUE)

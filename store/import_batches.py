@@ -44,13 +44,15 @@ class SeenKeys:
     def add(self, key: str) -> bool:
         """Remember the key; True when it may have been met before."""
         # Three bit positions from one 64-bit hash (21-bit shifts, overlapping windows): cheap and good enough.
-        digest, bits, mask, seen = hash(key), self.bits, self.mask, True
-        for shift in (0, 21, 42):
-            position = (digest >> shift) & mask
-            byte, bit = position >> 3, 1 << (position & 7)
-            if not bits[byte] & bit:
-                seen = False
-                bits[byte] |= bit
+        # Unrolled: this runs once per imported row.
+        digest, bits, mask = hash(key), self.bits, self.mask
+        first, second, third = digest & mask, (digest >> 21) & mask, (digest >> 42) & mask
+        byte1, byte2, byte3 = first >> 3, second >> 3, third >> 3
+        bit1, bit2, bit3 = 1 << (first & 7), 1 << (second & 7), 1 << (third & 7)
+        seen = bool(bits[byte1] & bit1 and bits[byte2] & bit2 and bits[byte3] & bit3)
+        bits[byte1] |= bit1
+        bits[byte2] |= bit2
+        bits[byte3] |= bit3
         return seen
 
 

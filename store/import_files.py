@@ -1,5 +1,5 @@
 """Reading an uploaded table row by row without holding it in memory: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030)
-or XLSX (openpyxl read-only). The file is any seekable binary file: a spooled upload or an opened path."""
+or XLSX (store.import_xlsx). The file is any seekable binary file: a spooled upload or an opened path."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import io
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import BinaryIO, Callable
 
 CHUNK = 1 << 20
@@ -79,7 +78,9 @@ def open_table(binary: BinaryIO, filename: str | None = None) -> Table:
         raise FileProblem(415, "legacy .xls workbooks are not supported: save the sheet as .xlsx or CSV")
     sha256, size, utf8 = _scan(binary)
     if head.startswith(ZIP_MAGIC):
-        return _xlsx(binary, sha256, size)
+        from store.import_xlsx import open_xlsx  # imported here: openpyxl is needed for workbooks only
+
+        return open_xlsx(binary, sha256, size)
     if suffix in ("xlsx", "xlsm") or b"\x00" in head:
         raise FileProblem(415, "unsupported file type: upload a CSV (UTF-8 or GBK) or an XLSX workbook")
     # Files from Chinese offices are often GBK: GB18030 is its superset and decodes every GBK file.
@@ -110,37 +111,3 @@ def _csv(binary: BinaryIO, sha256: str, size: int, encoding: str) -> Table:
 
     return Table(rows=rows(), sha256=sha256, size=size, file_type=f"csv/{encoding}",
                  progress=lambda: binary.tell() / size, close=close, encoding=encoding)
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _xlsx(binary: BinaryIO, sha256: str, size: int) -> Table:
-    import openpyxl  # imported here: CSV imports and the API's start-up do not need it
-
-    try:
-        workbook = openpyxl.load_workbook(binary, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors all mean "not a workbook"
-        raise FileProblem(415, f"not a readable XLSX workbook ({type(exc).__name__})") from exc
-    total = sheet.max_row or 0
-    done = 0
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        nonlocal done
-        for done, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield done, [_cell(v) for v in values]
-
-    return Table(rows=rows(), sha256=sha256, size=size, file_type="xlsx",
-                 progress=lambda: done / total if total else 0.0, close=workbook.close)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
@@ -74,25 +75,27 @@ def _copy_field(value: Any) -> str:
 
 def row_encoder(target: Target, *, postgres: bool) -> Callable[[int, dict[str, Any]], str | dict]:
     """A function encoding (line, clean record) for the stage: absent columns get defaults, lists JSON text."""
-    specs = [(name, target.defaults.get(name), name in JSON_FIELDS) for name in target.fields]
-    names = ["line", *target.fields]
-    separators = len(specs) - 1
+    absent = {name: target.defaults.get(name) for name in target.fields}
+    pick = itemgetter(*target.fields)
+    json_positions = [i for i, name in enumerate(target.fields) if name in JSON_FIELDS]
+    separators = len(target.fields) - 1
 
-    def values(line: int, record: dict[str, Any]) -> list:
-        get = record.get
-        return [line, *[_json_text(get(name, default)) if is_json else get(name, default)
-                        for name, default, is_json in specs]]
+    def values(record: dict[str, Any]) -> list:
+        fields = list(pick({**absent, **record}))
+        for i in json_positions:
+            fields[i] = _json_text(fields[i])
+        return fields
 
     def copy_line(line: int, record: dict[str, Any]) -> str:
-        fields = values(line, record)[1:]
-        text = "\t".join(["\\N" if v is None else v if v.__class__ is str else _copy_field(v) for v in fields])
+        fields = values(record)
+        text = "\t".join([v if v.__class__ is str else _copy_field(v) for v in fields])
         # Fast path: nothing needs escaping when the only tabs are the separators and nothing else is special.
         if text.count("\t") != separators or "\\" in text or "\n" in text or "\r" in text:
-            text = "\t".join(_copy_field(v) for v in fields)
+            text = "\t".join([_copy_field(v) for v in fields])
         return f"{line}\t{text}\n"
 
     def parameters(line: int, record: dict[str, Any]) -> dict:
-        return dict(zip(names, values(line, record)))
+        return dict(zip(("line", *target.fields), (line, *values(record))))
 
     return copy_line if postgres else parameters
 

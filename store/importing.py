@@ -1,7 +1,7 @@
 """Bulk import of objects and inspectors (SPEC §2 批量导入): one function for the API and the CLI.
 
 The file is read, validated and formatted in batches on a worker thread (store.import_batches) while the
-event loop writes the previous batch (store.import_sql), so parsing and database work overlap; at most two
+event loop writes an earlier one (store.import_sql), so parsing and database work overlap; at most READ_AHEAD + 1
 batches are in memory. The whole import is one transaction with one audit record (counts and the file's
 SHA-256): an infrastructure failure leaves nothing half-applied, and bad rows never get that far — each is
 rejected with its line number while every good row is written.
@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import BinaryIO
 
@@ -28,6 +30,8 @@ from store.import_sql import StageWriter
 from store.import_stage import TARGETS, Prepared
 
 BATCH_SIZE = 10_000
+# Batches read and prepared ahead of the one being written: memory stays at a few batches whatever the file.
+READ_AHEAD = 3
 # Suspected repeats are settled once this many wait, and at the end of the file.
 SUSPECT_LIMIT = 5000
 
@@ -90,11 +94,15 @@ class _Run:
         await self.write(self.writer.prepare(keep))
 
     async def pump(self, batches: Batches, progress: Callable[[], None]) -> None:
-        """Write each batch while the reader thread prepares the next one."""
-        pending = asyncio.ensure_future(asyncio.to_thread(batches.next))
+        """Write each batch while one reader thread prepares the next ones, READ_AHEAD batches at most."""
+        # A single worker runs the reads one after another, in the order asked; keeping a few queued smooths out
+        # the moments when the database or the reader is briefly the slower side.
+        reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-reader")
+        loop = asyncio.get_running_loop()
+        pending = deque(loop.run_in_executor(reader, batches.next) for _ in range(READ_AHEAD))
         try:
-            while (batch := await pending) is not None:
-                pending = asyncio.ensure_future(asyncio.to_thread(batches.next))
+            while (batch := await pending.popleft()) is not None:
+                pending.append(loop.run_in_executor(reader, batches.next))
                 fresh, suspects, bad_rows = batch
                 self.rejected += bad_rows
                 self.held += suspects
@@ -104,7 +112,8 @@ class _Run:
                 progress()
         finally:
             # Let the reader thread finish before the file is closed under it.
-            await asyncio.gather(pending, return_exceptions=True)
+            await asyncio.gather(*pending, return_exceptions=True)
+            reader.shutdown()
         if self.held:
             await self.settle()
 

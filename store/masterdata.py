@@ -79,9 +79,15 @@ async def item_version(session: AsyncSession, code: str, version: int) -> Item |
 
 
 async def list_items(session: AsyncSession, *, department_code: str | None = None, code: str | None = None,
-                     all_versions: bool = False, published: bool | None = None) -> list[Item]:
-    """Current versions (or every version when asked), ordered by code and version."""
+                     all_versions: bool = False, published: bool | None = None,
+                     drafts_of: str | None = None) -> list[Item]:
+    """Current versions (or every version when asked), ordered by code and version.
+
+    With drafts_of, unpublished versions are listed only when that department owns them.
+    """
     stmt = select(Item).order_by(Item.code, Item.version)
+    if drafts_of is not None:
+        stmt = stmt.where(or_(Item.published.is_(True), Item.department_code == drafts_of))
     if not all_versions:
         stmt = stmt.where(Item.is_current.is_(True))
     if department_code:

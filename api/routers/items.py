@@ -1,4 +1,8 @@
-"""The item list (抽查事项清单): a department's operator keeps its own items; every change is a new version."""
+"""The item list (抽查事项清单): a department's operator keeps its own items; every change is a new version.
+
+A department user reads its own department's items, and another department's only once published (they are then
+public anyway, and a lead department picks the responders' items from them); the office and the admin read all.
+"""
 
 from fastapi import APIRouter, HTTPException, Query, status
 
@@ -11,7 +15,19 @@ from store.models import User
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
 OPERATOR = require_roles("dept_operator")
+DEPARTMENT_ROLES = ("dept_operator", "dept_approver")
 FORBIDDEN = {403: {"description": "wrong role, or another department's item"}}
+READ_FORBIDDEN = {403: {"description": "another department's unpublished item"}}
+
+
+def _drafts_of(user: User) -> str | None:
+    """The one department whose unpublished items the user may read; None for the office and the admin (all)."""
+    return user.department_code if user.role in DEPARTMENT_ROLES else None
+
+
+def _ensure_readable(user: User, item) -> None:
+    if not item.published and user.role in DEPARTMENT_ROLES:
+        ensure_own_department(user, item.department_code)
 
 
 def _check_rules(category: str, item_class: str, cap: float | None) -> None:
@@ -41,32 +57,38 @@ async def create_item(body: ItemCreate, session: SessionDep, user: User = OPERAT
 
 
 @router.get("/items", response_model=list[ItemPublic])
-async def list_items(session: SessionDep, _user: CurrentUser, department_code: str | None = None,
+async def list_items(session: SessionDep, user: CurrentUser, department_code: str | None = None,
                      code: str | None = None, published: bool | None = None,
                      all_versions: bool = Query(default=False, description="every version, not only the current")
                      ) -> list[ItemPublic]:
-    """Items, current versions only unless all_versions (use with code=… to see one item's history)."""
+    """Items, current versions only unless all_versions (use with code=… to see one item's history).
+
+    A department user sees another department's items only in their published versions.
+    """
     rows = await masterdata.list_items(session, department_code=department_code, code=code,
-                                       all_versions=all_versions, published=published)
+                                       all_versions=all_versions, published=published, drafts_of=_drafts_of(user))
     return [ItemPublic.model_validate(row) for row in rows]
 
 
-@router.get("/items/{code}", response_model=ItemPublic, responses={404: {"description": "no such item"}})
-async def get_item(code: str, session: SessionDep, _user: CurrentUser) -> ItemPublic:
+@router.get("/items/{code}", response_model=ItemPublic,
+            responses={**READ_FORBIDDEN, 404: {"description": "no such item"}})
+async def get_item(code: str, session: SessionDep, user: CurrentUser) -> ItemPublic:
     """The current version of an item."""
     item = await masterdata.current_item(session, code)
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, errors.not_found("item", code))
+    _ensure_readable(user, item)
     return ItemPublic.model_validate(item)
 
 
 @router.get("/items/{code}/versions/{version}", response_model=ItemPublic,
-            responses={404: {"description": "no such item or version"}})
-async def get_item_version(code: str, version: int, session: SessionDep, _user: CurrentUser) -> ItemPublic:
+            responses={**READ_FORBIDDEN, 404: {"description": "no such item or version"}})
+async def get_item_version(code: str, version: int, session: SessionDep, user: CurrentUser) -> ItemPublic:
     """One version of an item, current or not (a task keeps the version it used)."""
     item = await masterdata.item_version(session, code, version)
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, errors.not_found("item version", f"{code} v{version}"))
+    _ensure_readable(user, item)
     return ItemPublic.model_validate(item)
 
 

@@ -90,3 +90,37 @@ async def test_item_rules_are_checked_with_the_field_named(client, session_facto
     patch = await client.patch(f"/api/v1/items/{ITEM['code']}", headers=op, json={"category": "key"})
     assert patch.status_code == 422 and "annual_ratio_cap" in json.dumps(patch.json()["detail"])
     assert (await client.patch("/api/v1/items/NOPE", headers=op, json={"name": "x"})).status_code == 404
+
+
+async def test_department_users_read_other_departments_items_only_once_published(client, session_factory):
+    op = await user_headers(client, session_factory, "scjg_op", "dept_operator", "SCJG")
+    approver = await user_headers(client, session_factory, "scjg_ap", "dept_approver", "SCJG")
+    other = await user_headers(client, session_factory, "wsjk_op", "dept_operator", "WSJK")
+    office = await user_headers(client, session_factory, "office", "office")
+    admin = await user_headers(client, session_factory, "root", "admin")
+    assert (await client.post("/api/v1/items", headers=op, json={**ITEM, "published": False})).status_code == 201
+    assert (await client.post("/api/v1/items", headers=op, json={**ITEM, "code": "SCJG-02"})).status_code == 201
+
+    async def codes(headers, **params) -> list[tuple[str, int]]:
+        response = await client.get("/api/v1/items", headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        return [(i["code"], i["version"]) for i in response.json()]
+
+    for headers in (op, approver, office, admin):
+        assert await codes(headers) == [("SCJG-01", 1), ("SCJG-02", 1)]
+        assert (await client.get("/api/v1/items/SCJG-01", headers=headers)).status_code == 200
+    assert await codes(other) == [("SCJG-02", 1)]
+    assert await codes(other, department_code="SCJG", published="false") == []
+    refused = await client.get("/api/v1/items/SCJG-01", headers=other)
+    assert refused.status_code == 403 and "SCJG" in refused.json()["detail"]
+    assert (await client.get("/api/v1/items/SCJG-01/versions/1", headers=other)).status_code == 403
+    assert (await client.get("/api/v1/items/SCJG-02", headers=other)).status_code == 200
+
+    # Publishing makes a new version: the other department reads that one, the draft before it stays the owner's.
+    published = await client.patch("/api/v1/items/SCJG-01", headers=op, json={"published": True})
+    assert published.json()["version"] == 2
+    assert await codes(other) == [("SCJG-01", 2), ("SCJG-02", 1)]
+    assert await codes(other, code="SCJG-01", all_versions="true") == [("SCJG-01", 2)]
+    assert await codes(op, code="SCJG-01", all_versions="true") == [("SCJG-01", 1), ("SCJG-01", 2)]
+    assert (await client.get("/api/v1/items/SCJG-01", headers=other)).status_code == 200
+    assert (await client.get("/api/v1/items/SCJG-01/versions/1", headers=other)).status_code == 403

@@ -180,3 +180,14 @@ def test_make_id_card_distinct_serials_give_distinct_numbers():
 def test_generators_reject_out_of_range_input(call):
     with pytest.raises(ValueError):
         call()
+
+
+@given(st.text(alphabet=USCC_CHARSET + "IOSVZa٣０ -", min_size=17, max_size=19))
+def test_uscc_error_agrees_with_the_rules_spelled_out(code):
+    # uscc_error takes a one-pass shortcut for well-formed codes; it must say exactly what the rules say.
+    well_formed = (len(code) == 18 and all(c in USCC_CHARSET for c in code)
+                   and all(c in "0123456789" for c in code[2:8]))
+    valid = well_formed and uscc_check_char(code[:17]) == code[17]
+    assert (uscc_error(code) is None) == valid
+    if well_formed and not valid:
+        assert uscc_error(code) == f"check character should be '{uscc_check_char(code[:17])}'"

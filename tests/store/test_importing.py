@@ -5,8 +5,11 @@ import json
 import os
 import subprocess
 import sys
+import tracemalloc
+import zipfile
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -16,6 +19,7 @@ from domain.identifiers import make_id_card, make_uscc
 from store import accounts, importing
 from store.audit import SYSTEM, Actor
 from store.db import make_engine, make_session_factory
+from store.import_files import open_table
 from store.models import AuditRecord, InspectionObject, Inspector
 
 HEADER_ZH = "统一社会信用代码,名称,地址,法定代表人,区划代码,行业代码,对象类型,信用风险分类,标签,状态\n"
@@ -228,3 +232,125 @@ async def test_rows_the_csv_reader_or_the_database_cannot_take_are_rejected_alon
     assert report["created"] == 41
     assert [(r["line"], r["field"]) for r in report["rejected"]] == [(42, "name"), (43, "row")]
     assert "NUL" in report["rejected"][0]["reason"] and "field limit" in report["rejected"][1]["reason"]
+
+
+def excel_workbook(rows: list[list]) -> bytes:
+    """An XLSX file laid out as Excel and WPS write it: every text cell points into a shared-string table.
+
+    (openpyxl writes inline strings, so a workbook made with it never exercises the shared-string table.)
+    """
+    strings: dict[str, int] = {}
+    sheet_rows = []
+    for row_number, row in enumerate(rows, start=1):
+        cells = []
+        for column, value in enumerate(row):
+            ref = f"{chr(65 + column)}{row_number}"
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, (int, float)):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                index = strings.setdefault(value, len(strings))
+                cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
+        sheet_rows.append(f'<row r="{row_number}">{"".join(cells)}</row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    shared = "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{content_type}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{content_type}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{content_type}.sharedStrings+xml"/>'
+            "</Types>"),
+        "_rels/.rels": (f'<Relationships xmlns="{package}"><Relationship Id="rId1" Type="{relationships}/'
+                        'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets>'
+                            '<sheet name="名录" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relationships}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{relationships}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"),
+        "xl/worksheets/sheet1.xml": (f'<worksheet xmlns="{main}"><sheetData>{"".join(sheet_rows)}</sheetData>'
+                                     "</worksheet>"),
+        "xl/sharedStrings.xml": (f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+                                 f"{shared}</sst>"),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml)
+    return buffer.getvalue()
+
+
+def read_with_openpyxl(data: bytes) -> list[list]:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return [list(values) for values in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_with_open_table(data: bytes) -> list[list[str]]:
+    table = open_table(io.BytesIO(data), "名录.xlsx")
+    try:
+        return [cells for _line, cells in table.rows]
+    finally:
+        table.close()
+
+
+def test_xlsx_shared_strings_read_from_disk_match_openpyxl():
+    rows = [["统一社会信用代码", "名称", "区划代码", "对象类型", "在岗"],
+            [make_uscc("430304", 1), "岳塘区建设北路1号", 430304, "企业", True],
+            [make_uscc("430304", 2), "岳塘区建设北路1号", 430304.0, "企业", False],  # repeated shared strings
+            ["_x005F_x0041_ & < > \" '", "𠀀 outside the BMP ", 1.5, "  空格  ", None],
+            ["", "x" * 5000, -7, "个体工商户", None]]
+    data = excel_workbook(rows)
+    assert "xl/sharedStrings.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    expected = [["" if v is None else str(v).lower() if isinstance(v, bool) else
+                 str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values]
+                for values in read_with_openpyxl(data)]
+    got = read_with_open_table(data)
+    assert got == expected
+    assert got[1] == [make_uscc("430304", 1), "岳塘区建设北路1号", "430304", "企业", "true"]
+    assert got[3][:2] == ["_x0041_ & < > \" '", "𠀀 outside the BMP "]
+
+
+async def test_an_excel_workbook_with_shared_strings_imports_like_its_csv(sessions):
+    header = ["统一社会信用代码", "名称", "地址", "区划代码", "对象类型", "信用风险分类", "标签"]
+    rows = [[make_uscc("430302", n), f"湘潭测试{n}有限公司", f"湖南省湘潭市建设路{n}号", "430302",
+             "企业" if n % 2 else "个体工商户", "ABCD"[n % 4], "食品"] for n in range(1, 301)]
+    rows[41][0] = rows[41][0][:-1] + ("0" if rows[41][0][-1] != "0" else "1")  # line 43: wrong check character
+    report = await run(sessions, excel_workbook([header, *rows]), filename="名录.xlsx")
+    assert (report["accepted"], report["created"]) == (299, 299)
+    assert [(r["line"], r["field"]) for r in report["rejected"]] == [(43, "uscc")]
+    stored = await stored_objects(sessions)
+    assert stored[make_uscc("430302", 300)].address == "湖南省湘潭市建设路300号"
+    assert stored[make_uscc("430302", 2)].kind == "individual"
+
+
+def test_xlsx_shared_strings_are_not_held_in_memory():
+    """Nearly every text cell of a directory export is a distinct shared string: they must not pile up."""
+    filler = "湖南省湘潭市岳塘区建设北路某某大厦" * 24
+    texts = [f"{n:06d}{filler}" for n in range(20_000)]
+    data = excel_workbook([[text] for text in texts])
+    text_bytes = sum(sys.getsizeof(text) for text in texts)
+    del texts
+    read_with_open_table(excel_workbook([["warm up the imports"]]))
+    tracemalloc.start()
+    try:
+        table = open_table(io.BytesIO(data), "big.xlsx")
+        count = sum(1 for _ in table.rows)
+        table.close()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 20_000
+    assert peak < text_bytes / 3, (peak, text_bytes)  # openpyxl on its own: more than the texts themselves
