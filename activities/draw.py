@@ -1,6 +1,7 @@
 """The verifiable draw and inspector matching as activities (SPEC §5, §6): store/ reads and writes, domain/ decides."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
 
@@ -66,7 +67,7 @@ class DrawActivities:
             return draws.outcome_of(row)
 
     async def _frozen(self, session: AsyncSession, row: Draw | None,
-                      request: DrawRequest) -> tuple[Draw, dict[str, list[int]]]:
+                      request: DrawRequest) -> tuple[Draw, dict[str, Sequence[int]]]:
         """The task's draw row and frozen population, freezing both now when this is the first call."""
         try:
             commitment = protocol.seed_commitment(request.seed)
@@ -80,6 +81,7 @@ class DrawActivities:
             strata = await draws.freeze_population(session, request.scope, draws.stratum_classes(request))
             sizes, ratios = draws.plan_sizes(request, strata)
             digests = protocol.population_sha256(strata)
+            populations = draws.population_rows(request.task_id, strata)
         except ValueError as exc:
             raise _refuse(INVALID, str(exc)) from exc
         row = Draw(task_id=request.task_id, algorithm=protocol.ALGORITHM_VERSION, seed_commitment=commitment,
@@ -88,10 +90,10 @@ class DrawActivities:
                    sizes=sizes, ratios=ratios, exclusions=[], selection=[], warnings=[], proposed_at=_now(),
                    proposed_by=request.actor.username)
         session.add(row)
-        draws.store_population(session, request.task_id, strata)
+        session.add_all(populations)
         return row, strata
 
-    async def _select(self, session: AsyncSession, row: Draw, strata: dict[str, list[int]],
+    async def _select(self, session: AsyncSession, row: Draw, strata: dict[str, Sequence[int]],
                       request: DrawRequest) -> list:
         """Run the protocol over the frozen population and keep selection, exclusions and fusion warnings."""
         try:

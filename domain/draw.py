@@ -13,7 +13,7 @@ import re
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -55,18 +55,97 @@ def seed_commitment(seed_hex: str) -> str:
     return hashlib.sha256(seed_bytes(seed_hex)).hexdigest()
 
 
+class AscendingIds(Sequence[int]):
+    """A stratum's object ids, strictly ascending in [0, 2**64): checked once, packed once, hashed without a copy."""
+
+    __slots__ = ("_packed", "_big_endian")
+
+    def __init__(self, object_ids: Iterable[int] = (), *, sort: bool = False) -> None:
+        # array("Q", …) of a same-typed array is a memcpy; list comparisons are the fastest pure-Python check
+        # (about 40 ms for a million ids, against 150 ms iterating the array itself).
+        try:
+            packed = array("Q", object_ids)
+        except (TypeError, OverflowError) as exc:
+            raise ValueError("population: object ids must be integers in [0, 2**64)") from exc
+        values = packed.tolist()
+        if not _strictly_ascending(values):
+            if not sort:
+                raise ValueError("population: object ids must be strictly ascending")
+            values.sort()
+            if not _strictly_ascending(values):
+                raise ValueError("population: an object id appears twice")
+            packed = array("Q", values)
+        self._packed = packed
+        self._big_endian: bytes | None = None  # kept when given, so hashing need not swap the bytes back
+
+    @classmethod
+    def from_big_endian(cls, data: bytes | bytearray, *, sort: bool = False, presorted: bool = False) -> AscendingIds:
+        """Ids packed as u64 big-endian (the digest's own encoding).
+
+        presorted: the source guarantees strictly ascending ids (a database's ORDER BY over a primary key), so the
+        pairwise check — a tenth of a second for a million ids — is left to whoever next goes over every id.
+        """
+        packed = array("Q")
+        packed.frombytes(data)
+        if sys.byteorder == "little":
+            packed.byteswap()
+        if not presorted:
+            return cls(packed, sort=sort)
+        ids = cls()
+        ids._packed, ids._big_endian = packed, bytes(data)
+        return ids
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[AscendingIds]) -> AscendingIds:
+        """The parts one after the other: only the joins need checking; sorted again if a join is out of order."""
+        joined = cls()
+        for part in parts:
+            joined._packed.extend(part._packed)
+        filled = [part for part in parts if len(part)]
+        if all(before[-1] < after[0] for before, after in zip(filled, filled[1:])):
+            if all(part._big_endian is not None for part in filled):
+                joined._big_endian = b"".join(part._big_endian for part in filled)
+            return joined
+        return cls(joined._packed, sort=True)
+
+    def big_endian(self) -> bytes:
+        """u64(id_1) ‖ u64(id_2) ‖ …: what the stratum digest hashes."""
+        if self._big_endian is not None:
+            return self._big_endian
+        if sys.byteorder == "big":
+            return self._packed.tobytes()
+        swapped = array("Q", self._packed)
+        swapped.byteswap()
+        return swapped.tobytes()
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __getitem__(self, index):
+        return self._packed[index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._packed)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AscendingIds):
+            return self._packed == other._packed
+        return isinstance(other, (list, tuple)) and self._packed.tolist() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"AscendingIds({len(self)} ids)"
+
+
+def _strictly_ascending(values: list[int]) -> bool:
+    return all(map(operator.lt, values, islice(values, 1, None)))
+
+
 def population_digest(object_ids: Sequence[int]) -> str:
     """SHA-256 of the ids packed as unsigned 64-bit big-endian integers; ids must be strictly ascending."""
-    # array() packs a million ids in ~15 ms; a decimal text encoding costs ten times more.
-    try:
-        packed = array("Q", object_ids)
-    except (TypeError, OverflowError) as exc:
-        raise ValueError("population: object ids must be integers in [0, 2**64)") from exc
-    if not all(map(operator.lt, packed, islice(packed, 1, None))):
-        raise ValueError("population: object ids must be strictly ascending")
-    if sys.byteorder == "little":
-        packed.byteswap()
-    return hashlib.sha256(packed.tobytes()).hexdigest()
+    ids = object_ids if isinstance(object_ids, AscendingIds) else AscendingIds(object_ids)
+    return hashlib.sha256(ids.big_endian()).hexdigest()
 
 
 def population_sha256(strata: Mapping[str, Sequence[int]]) -> dict:

@@ -5,21 +5,22 @@ then each difference) packed as unsigned 64-bit little-endian integers and zlib-
 directory are tiny, so a million ids take well under a megabyte and decode in tens of milliseconds.
 """
 
+import operator
 import sys
 import zlib
 from array import array
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import Any
 
-from sqlalchemy import BigInteger, LargeBinary, cast, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import draw as protocol
 from store.models import InspectionObject
 from store.models.tasks import Draw, DrawPopulation, Result, Task, TaskObject
-from store.scope import scope_conditions
+from store.scope import ascending_id_parts, scope_conditions
 from workflows.messages import DrawOutcome, DrawRequest, FusionWarning, ObjectRef, ObjectScope
 
 _CHUNK = 5000
@@ -29,58 +30,62 @@ _SHANGHAI = timezone(timedelta(hours=8))
 
 
 def encode_ids(ids: Sequence[int]) -> bytes:
-    """Strictly ascending ids → compressed little-endian u64 gaps."""
-    gaps = array("Q", [ids[0]] if ids else [])
-    gaps.extend(b - a for a, b in zip(ids, ids[1:]))
+    """Strictly ascending ids → compressed little-endian u64 gaps; ValueError for ids out of order."""
+    gaps = array("Q", ids[:1])
+    try:
+        gaps.extend(map(operator.sub, islice(ids, 1, None), ids))
+    except OverflowError as exc:  # a negative gap
+        raise ValueError("population: object ids must be strictly ascending") from exc
+    if 0 in gaps[1:]:
+        raise ValueError("population: an object id appears twice")
     if sys.byteorder == "big":
         gaps.byteswap()
     return zlib.compress(gaps.tobytes(), 1)
 
 
-def decode_ids(blob: bytes) -> list[int]:
+def decode_ids(blob: bytes) -> protocol.AscendingIds:
     """The ascending ids encode_ids packed."""
     gaps = array("Q")
     gaps.frombytes(zlib.decompress(blob))
     if sys.byteorder == "big":
         gaps.byteswap()
-    return list(accumulate(gaps))
+    return protocol.AscendingIds(array("Q", accumulate(gaps)))
 
 
 async def freeze_population(session: AsyncSession, scope: ObjectScope,
-                            classes: Sequence[str] | None = None) -> dict[str, list[int]]:
+                            classes: Sequence[str] | None = None) -> dict[str, protocol.AscendingIds]:
     """Eligible object ids, ascending: one stratum per credit-risk class in `classes`, else the single "all"."""
-    o = InspectionObject
-    conditions = scope_conditions(scope)
-    if classes is not None:
-        conditions.append(o.credit_risk_class.in_(classes))
-    by_class: dict[str, list[int]] = {}
+    keys = [protocol.NON_STRATIFIED] if classes is None else list(classes)
     if session.bind.dialect.name == "postgresql":
-        # One row per class carrying its ids as packed bytes: a million rows through the driver cost ~1 s,
-        # this costs a third of that (the order is restored here, not by the server's sort).
-        packed = func.string_agg(func.int8send(cast(o.id, BigInteger)), literal(b"", LargeBinary))
-        for cls, blob in (await session.execute(select(o.credit_risk_class, packed).where(*conditions)
-                                                .group_by(o.credit_risk_class))).all():
-            ids = array("q")
-            ids.frombytes(blob)
-            if sys.byteorder == "little":
-                ids.byteswap()
-            by_class[cls] = sorted(ids)
+        # Each part is ascending by the SQL's ORDER BY over the primary key, so no pass over a million ids here
+        # (encode_ids, which makes that pass anyway before anything is kept, refuses ids out of order); only the
+        # joins between parts are checked, and the parts merged by a sort if they overlap.
+        parts: dict[str, dict[int, protocol.AscendingIds]] = {}
+        async for number, rows in ascending_id_parts(session, scope, classes, protocol.NON_STRATIFIED):
+            for key, blob in rows:
+                parts.setdefault(key, {})[number] = protocol.AscendingIds.from_big_endian(blob, presorted=True)
+        found = {key: protocol.AscendingIds.concatenate([by_number[n] for n in sorted(by_number)])
+                 for key, by_number in parts.items()}
     else:
-        rows = await session.execute(select(o.id, o.credit_risk_class).where(*conditions).order_by(o.id))
-        for object_id, cls in rows:
-            by_class.setdefault(cls, []).append(object_id)
-    if classes is None:
-        return {protocol.NON_STRATIFIED: sorted(i for ids in by_class.values() for i in ids)}
-    return {cls: by_class.get(cls, []) for cls in classes}
+        o = InspectionObject
+        conditions = scope_conditions(scope)
+        if classes is not None:
+            conditions.append(o.credit_risk_class.in_(classes))
+        grouped: dict[str, list[int]] = {}
+        for object_id, cls in await session.execute(select(o.id, o.credit_risk_class).where(*conditions)
+                                                    .order_by(o.id)):
+            grouped.setdefault(protocol.NON_STRATIFIED if classes is None else cls, []).append(object_id)
+        found = {key: protocol.AscendingIds(ids) for key, ids in grouped.items()}
+    return {key: found.get(key, protocol.AscendingIds()) for key in keys}
 
 
-async def frozen_population(session: AsyncSession, task_id: str) -> dict[str, list[int]]:
+async def frozen_population(session: AsyncSession, task_id: str) -> dict[str, protocol.AscendingIds]:
     """The population stored at the task's first draw."""
     rows = (await session.execute(select(DrawPopulation).where(DrawPopulation.task_id == task_id))).scalars()
     return {row.stratum: decode_ids(row.ids) for row in rows}
 
 
-def plan_sizes(request: DrawRequest, strata: dict[str, list[int]]) -> tuple[dict[str, int], dict[str, str] | None]:
+def plan_sizes(request: DrawRequest, strata: dict[str, Sequence[int]]) -> tuple[dict[str, int], dict[str, str] | None]:
     """Sample size per stratum and the ratios they follow from (None for a fixed sample size)."""
     if request.credit_risk_ratios:
         ratios = {k: str(v) for k, v in request.credit_risk_ratios.items()}
@@ -156,10 +161,10 @@ def outcome_of(row: Draw) -> DrawOutcome:
                        exclusions=row.exclusions, confirmed=row.confirmed_at is not None)
 
 
-def store_population(session: AsyncSession, task_id: str, strata: dict[str, list[int]]) -> None:
-    """Keep the frozen population, one compact row per stratum."""
-    session.add_all(DrawPopulation(task_id=task_id, stratum=key, size=len(ids), ids=encode_ids(ids))
-                    for key, ids in strata.items())
+def population_rows(task_id: str, strata: dict[str, Sequence[int]]) -> list[DrawPopulation]:
+    """The frozen population as one compact row per stratum; ValueError if its ids are not strictly ascending."""
+    return [DrawPopulation(task_id=task_id, stratum=key, size=len(ids), ids=encode_ids(ids))
+            for key, ids in strata.items()]
 
 
 def store_task_objects(session: AsyncSession, task_id: str, selection: list[ObjectRef],

@@ -43,7 +43,8 @@ class InspectionObject(Base):
 
     __tablename__ = "inspection_objects"
     __table_args__ = (
-        Index("ix_inspection_objects_scope", "status", "region_code", "credit_risk_class"),
+        # A region's eligible ids straight from the index, ascending (store.scope.ascending_id_parts; migration 0007).
+        Index("ix_inspection_objects_scope", "status", "region_code", "id", postgresql_include=["credit_risk_class"]),
         Index("ix_inspection_objects_industry", "industry_code"),
     )
 

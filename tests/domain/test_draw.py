@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from domain.draw import (
-    ALGORITHM_VERSION, build_record, population_digest, population_sha256, seed_commitment, select,
+    ALGORITHM_VERSION, AscendingIds, build_record, population_digest, population_sha256, seed_commitment, select,
     size_from_ratio, sizes_from_ratios, uniform_index, verify_record,
 )
 
@@ -54,6 +54,42 @@ def test_population_digest_is_sha256_of_u64_big_endian_ids():
 def test_population_digest_refuses_unsorted_or_non_integer_ids(bad):
     with pytest.raises(ValueError):
         population_digest(bad)
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=60, unique=True), st.randoms(use_true_random=False))
+def test_ascending_ids_check_once_sort_on_request_and_hash_like_a_list(ids, random):
+    ordered = sorted(ids)
+    shuffled = random.sample(ids, len(ids))
+    packed = b"".join(i.to_bytes(8, "big") for i in shuffled)
+    frozen = AscendingIds.from_big_endian(packed, sort=True)
+    assert list(frozen) == ordered and frozen == ordered and len(frozen) == len(ordered)
+    assert population_digest(frozen) == population_digest(ordered) == hashlib.sha256(
+        b"".join(i.to_bytes(8, "big") for i in ordered)).hexdigest()
+    assert select(seed_number(5), {"all": frozen}, {"all": 3}) == select(seed_number(5), {"all": ordered}, {"all": 3})
+    if shuffled != ordered:
+        with pytest.raises(ValueError, match="strictly ascending"):
+            AscendingIds.from_big_endian(packed)
+    # A source that guarantees the order (ORDER BY over a primary key) is taken as it is, in parts.
+    halves = [b"".join(i.to_bytes(8, "big") for i in part) for part in (ordered[:7], ordered[7:])]
+    trusted = AscendingIds.concatenate([AscendingIds.from_big_endian(h, presorted=True) for h in halves])
+    assert trusted == ordered and population_digest(trusted) == population_digest(ordered)
+
+
+def test_concatenated_parts_are_checked_at_the_joins_and_sorted_when_out_of_order():
+    parts = [AscendingIds([1, 4]), AscendingIds(), AscendingIds([7]), AscendingIds([9, 12])]
+    assert AscendingIds.concatenate(parts) == [1, 4, 7, 9, 12]
+    assert AscendingIds.concatenate(parts[::-1]) == [1, 4, 7, 9, 12]
+    assert AscendingIds.concatenate([]) == []
+    with pytest.raises(ValueError, match="appears twice"):
+        AscendingIds.concatenate([AscendingIds([1, 4]), AscendingIds([4, 5])])
+
+
+def test_ascending_ids_refuse_duplicates_even_when_sorting():
+    with pytest.raises(ValueError, match="appears twice"):
+        AscendingIds([3, 1, 3], sort=True)
+    with pytest.raises(ValueError, match="integers"):
+        AscendingIds([1, -2], sort=True)
+    assert AscendingIds() == [] and AscendingIds([4, 9])[1] == 9 and list(AscendingIds([4, 9])[:1]) == [4]
 
 
 def test_overall_digest_binds_each_stratum_to_its_key():
@@ -154,6 +190,29 @@ def test_draws_are_uniform_over_the_population():
     # Sampling without replacement only lowers the statistic's variance, so the bound is conservative.
     assert sum((c - 400) ** 2 / 400 for c in counts.values()) < 85.35
     assert sum((c - 80) ** 2 / 80 for c in first_counts.values()) < 85.35
+
+
+def test_each_stratum_is_uniform_over_its_non_excluded_ids():
+    """Chi-square per stratum over 3,000 seeds, with exclusions: replacements favour no one either."""
+    strata = {"B": list(range(1000, 1040)), "D": list(range(5000, 5060, 2))}
+    excluded = {1003, 1017, 1021, 1038, 5010}
+    counts = {key: dict.fromkeys((i for i in ids if i not in excluded), 0) for key, ids in strata.items()}
+    for i in range(3000):
+        selection = select(seed_number(10_000 + i), strata, {"B": 4, "D": 3}, excluded)
+        for key, picks in selection.strata.items():
+            for object_id in picks:
+                counts[key][object_id] += 1
+    # 0.999 quantiles of chi-square: 66.62 for df = 35 (B: 36 ids), 56.89 for df = 28 (D: 29 ids).
+    for key, size, bound in (("B", 4, 66.62), ("D", 3, 56.89)):
+        expected = 3000 * size / len(counts[key])
+        assert sum((c - expected) ** 2 / expected for c in counts[key].values()) < bound, key
+
+
+@given(st.integers(0, 10_000), st.fractions(0, 1, max_denominator=1000))
+def test_ratio_sizes_are_the_exact_ceiling_capped_at_the_count(count, ratio):
+    size = size_from_ratio(count, ratio)
+    assert size == min(count, -(-count * ratio.numerator // ratio.denominator))
+    assert (size >= 1) == (count > 0 and ratio > 0)
 
 
 def test_a_million_ids_draw_in_milliseconds():
