@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import draw as protocol
-from store.models import InspectionObject
+from store.models import Department, InspectionObject
 from store.models.tasks import Draw, DrawPopulation, Result, Task, TaskObject
 from store.scope import ascending_id_parts, scope_conditions
 from workflows.messages import DrawOutcome, DrawRequest, FusionWarning, ObjectRef, ObjectScope
@@ -213,9 +213,11 @@ async def published_draws(session: AsyncSession, *, limit: int = 50, offset: int
     total = int((await session.execute(select(func.count()).select_from(Draw).where(confirmed))).scalar_one())
     rows = (await session.execute(
         select(Draw.task_id, Task.name, Task.lead_department_code, Draw.confirmed_at, Draw.population_size,
-               Draw.selection, Draw.population_sha256)
-        .join(Task, Task.task_id == Draw.task_id).where(confirmed)
+               Draw.selection, Draw.population_sha256, Department.name)
+        .join(Task, Task.task_id == Draw.task_id).outerjoin(Department, Department.code == Task.lead_department_code)
+        .where(confirmed)
         .order_by(Draw.confirmed_at.desc(), Draw.task_id).limit(limit).offset(offset))).all()
     draws = [{"task_id": r[0], "task_name": r[1], "lead_department_code": r[2], "confirmed_at": r[3],
-              "population_size": r[4], "sample_size": len(r[5]), "population_sha256": r[6]} for r in rows]
+              "population_size": r[4], "sample_size": len(r[5]), "population_sha256": r[6],
+              "lead_department_name": r[7]} for r in rows]
     return {"total": total, "limit": limit, "offset": offset, "draws": draws}

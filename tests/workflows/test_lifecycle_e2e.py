@@ -94,7 +94,8 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     verdict = await client.get(f"/api/v1/public/draws/{task_id}/verify")
     assert verdict.status_code == 200 and verdict.json()["match"] is True
     index = (await client.get("/api/v1/public/draws")).json()
-    assert [(d["task_id"], d["sample_size"], d["population_size"]) for d in index["draws"]] == [(task_id, 3, 12)]
+    assert [(d["task_id"], d["sample_size"], d["population_size"], d["lead_department_name"])
+            for d in index["draws"]] == [(task_id, 3, 12, "市场监督管理局")]
 
     # Each department matches its inspectors; the lead proposes the day and the responders confirm it.
     for dept in ("lead", "env", "safe"):
