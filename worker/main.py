@@ -16,10 +16,21 @@ from workflows.registry import WORKFLOWS
 log = logging.getLogger("jointcheck.worker")
 
 
+# A worker holds every open workflow it has run in its cache; one evicted from it is replayed from its whole
+# history on its next task, so the cache is sized for thousands of open tasks and objects. Local activities (the
+# read-model writes) and activities each hold a database connection: together they stay within the pool
+# (store.db: 10 + 20 overflow), so none waits for a connection while its workflow task waits for it.
+MAX_CACHED_WORKFLOWS = 10_000
+MAX_CONCURRENT_LOCAL_ACTIVITIES = 20
+MAX_CONCURRENT_ACTIVITIES = 10
+
+
 def build_worker(client: Client, settings: Settings, session_factory) -> Worker:
     """A worker wired to the given client and database (the tests build theirs the same way)."""
     return Worker(client, task_queue=settings.task_queue, workflows=WORKFLOWS,
-                  activities=build_activities(session_factory, settings))
+                  activities=build_activities(session_factory, settings), max_cached_workflows=MAX_CACHED_WORKFLOWS,
+                  max_concurrent_local_activities=MAX_CONCURRENT_LOCAL_ACTIVITIES,
+                  max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES)
 
 
 async def run_worker(settings: Settings) -> None:

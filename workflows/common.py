@@ -10,7 +10,13 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from workflows.messages import ActorRef
 
+# Read-model writes, deadline arithmetic and the seed are short: they run as local activities, inside the workflow
+# task on the worker that holds the workflow — no round trip through the server per write, one marker per result
+# in the history. If that worker dies, the workflow task times out and the next worker redoes the writes (each
+# is idempotent). The draw and matching read whole populations: ordinary activities, any worker may take them.
+LOCAL_TIMEOUT = timedelta(seconds=10)
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
+REMOTE_ACTIVITIES = frozenset({"draw_objects", "confirm_draw", "match_inspectors"})
 RETRY = RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=10))
 
 SA_STAGE = SearchAttributeKey.for_keyword("JointcheckStage")
@@ -44,10 +50,13 @@ def require_department_role(actor: ActorRef, role: str, department_code: str, wh
 
 
 async def call(activity: str, arg: Any = None, result_type: type | None = None) -> Any:
-    """Run an activity by name with the project's timeout and retry policy."""
+    """Run an activity by name with the project's timeout and retry policy (local unless it is a long one)."""
     args = [] if arg is None else [arg]
-    return await workflow.execute_activity(activity, args=args, result_type=result_type,
-                                           start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
+    if activity in REMOTE_ACTIVITIES:
+        return await workflow.execute_activity(activity, args=args, result_type=result_type,
+                                               start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
+    return await workflow.execute_local_activity(activity, args=args, result_type=result_type,
+                                                 start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=RETRY)
 
 
 def seconds_until(when: datetime | None) -> float | None:

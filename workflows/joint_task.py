@@ -42,6 +42,7 @@ class JointTaskWorkflow:
         self._event_seq = 0
         self._launched = False
         self._snapshot_lock = asyncio.Lock()
+        self._published_attributes: tuple | None = None
         self._drawing = asyncio.Lock()
 
     # ---- the lifecycle, read top to bottom like SPEC §4 ------------------------------------------------
@@ -327,6 +328,9 @@ class JointTaskWorkflow:
 
     @workflow.signal
     async def object_progress(self, progress: ObjectProgress) -> None:
+        held = self._objects.get(progress.object_id)
+        if held is not None and progress.revision < held.revision:
+            return  # overtaken by a newer report of the same object (signals need not arrive in order)
         self._objects[progress.object_id] = progress
         self._wake = True
         stage = self._object_stage()
@@ -476,8 +480,13 @@ class JointTaskWorkflow:
                     dues.append(f.due_at)
                     overdue = overdue or f.overdue
         upcoming = [d for d in dues if d > now]
+        values = (self._stage, overdue and self._stage not in FINAL_STAGES, min(upcoming) if upcoming else None)
+        if values == self._published_attributes:
+            return  # every upsert is a history event and a visibility write: only send changes
+        self._published_attributes = values
+        stage, is_overdue, next_due = values
         workflow.upsert_search_attributes([
-            c.SA_STAGE.value_set(self._stage), c.SA_LEAD.value_set(self._task.lead.department_code),
-            c.SA_OVERDUE.value_set(overdue and self._stage not in FINAL_STAGES),
-            c.SA_NEXT_DUE.value_set(min(upcoming)) if upcoming else c.SA_NEXT_DUE.value_unset(),
+            c.SA_STAGE.value_set(stage), c.SA_LEAD.value_set(self._task.lead.department_code),
+            c.SA_OVERDUE.value_set(is_overdue),
+            c.SA_NEXT_DUE.value_set(next_due) if next_due else c.SA_NEXT_DUE.value_unset(),
         ])

@@ -276,6 +276,8 @@ class ObjectProgress(BaseModel):
     forms: list[FormView]
     followups: list[FollowupView]
     done: bool
+    # The child's report counter: reports sent in one activation may arrive out of order; the parent keeps the newest.
+    revision: int = 0
 
 
 # ---- read model records (written by activities) ------------------------------------------------------------

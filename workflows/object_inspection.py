@@ -23,15 +23,20 @@ FINAL_FORM_STATES = ("published", "confidential")
 
 @workflow.defn
 class ObjectInspectionWorkflow:
-    def __init__(self) -> None:
-        self._in: ObjectInput | None = None
-        self._forms: dict[str, FormView] = {}
+    @workflow.init
+    def __init__(self, inp: ObjectInput) -> None:
+        # The forms exist before `run` starts: an update may arrive in the very first activation.
+        self._in = inp
+        self._forms: dict[str, FormView] = {
+            dept: FormView(result_id=f"{inp.task_id}:{inp.obj.object_id}:{dept}", department_code=dept,
+                           state="not_entered") for dept in inp.departments}
         self._entries: dict[str, ResultInput] = {}
         self._publish_due: dict[str, DeadlineRef] = {}
         self._reminded: set[str] = set()
         self._followups: dict[str, FollowupView] = {}
         self._followup_starts: dict[str, tuple[datetime, int]] = {}
         self._revision = 0
+        self._reports = 0
         self._overdue_keys: set[str] = set()
         self._seq = 0
         self._cancelled = False
@@ -39,10 +44,6 @@ class ObjectInspectionWorkflow:
 
     @workflow.run
     async def run(self, inp: ObjectInput) -> ObjectProgress:
-        self._in = inp
-        for dept in inp.departments:
-            self._forms[dept] = FormView(result_id=f"{inp.task_id}:{inp.obj.object_id}:{dept}", department_code=dept,
-                                         state="not_entered")
         await self._event(SYSTEM_ACTOR, "object_inspection_started",
                           {"departments": inp.departments, "date": str(inp.inspection_date)})
         await self._report()
@@ -244,7 +245,11 @@ class ObjectInspectionWorkflow:
         open_ones = [f for f in self._followups.values() if f.kind == inp.kind and f.state != "done"
                      and (inp.department_code is None or f.department_code == inp.department_code)]
         c.require(bool(open_ones), c.NOT_FOUND, f"kind: no open {inp.kind} follow-up for this object")
-        return open_ones[0]
+        # Without a department named, the caller means its own: the one it received, or the one it handles.
+        dept = inp.actor.department_code
+        mine = [f for f in open_ones if (f.receiving_department_code if inp.action == "acknowledge"
+                                         else f.department_code) == dept]
+        return (mine or open_ones)[0]
 
     # ---- signals and query ---------------------------------------------------------------------------
 
@@ -293,8 +298,9 @@ class ObjectInspectionWorkflow:
                            remind_at=answer.remind_at)
 
     async def _report(self) -> None:
-        await workflow.get_external_workflow_handle(self._in.parent_workflow_id).signal(
-            "object_progress", self.progress())
+        self._reports += 1
+        progress = self.progress().model_copy(update={"revision": self._reports})
+        await workflow.get_external_workflow_handle(self._in.parent_workflow_id).signal("object_progress", progress)
 
     async def _save_form(self, dept: str, actor: ActorRef) -> None:
         self._revision += 1
