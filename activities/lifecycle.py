@@ -6,7 +6,8 @@ from temporalio import activity
 from config.settings import Settings
 from store import results, tasks
 from workflows.messages import (
-    FollowupRecord, FormRecord, NotificationRecord, OverdueRecord, ScheduleRecord, TaskEvent, TaskSnapshot,
+    FollowupRecord, FormRecord, NotificationRecord, OverdueRecord, ReadModelBatch, ScheduleRecord, TaskEvent,
+    TaskSnapshot,
 )
 
 
@@ -18,8 +19,15 @@ class LifecycleActivities:
         self._settings = settings
 
     def all(self) -> list:
-        return [self.record_task, self.record_event, self.notify, self.record_overdue, self.record_schedule,
-                self.record_form, self.record_followup]
+        # The workflows write through record_batch; the one-record activities serve histories recorded before it.
+        return [self.record_batch, self.record_task, self.record_event, self.notify, self.record_overdue,
+                self.record_schedule, self.record_form, self.record_followup]
+
+    @activity.defn(name="record_batch")
+    async def record_batch(self, batch: ReadModelBatch) -> list[str]:
+        """A workflow's queued writes in one transaction (what the workflows call); answers the keys written."""
+        async with self._sessions.begin() as session:
+            return await tasks.record_batch(session, batch)
 
     @activity.defn(name="record_task")
     async def record_task(self, snapshot: TaskSnapshot) -> None:

@@ -19,20 +19,43 @@ from store.office import department_stats, issue_notice, notices, overdue_steps
 from store.results import public_results, record_followup, record_form, result
 from store.rows import row_dict
 from workflows.messages import (
-    ActorRef, NotificationRecord, OverdueRecord, Participant, ResponderView, ScheduleRecord, TaskEvent,
-    TaskSnapshot,
+    ActorRef, NotificationRecord, OverdueRecord, Participant, ReadModelBatch, ResponderView, ScheduleRecord,
+    TaskEvent, TaskSnapshot,
 )
 
 # The API reaches the whole task read model through this module; forms and the office view live next door.
 __all__ = ["department_stats", "get_task", "issue_notice", "list_tasks", "mark_delivered",
-           "notices", "overdue_steps", "pending_notifications", "public_results", "record_event", "record_followup",
-           "record_form", "record_notification", "record_overdue", "record_schedule", "record_task", "result",
-           "timeline"]
+           "notices", "overdue_steps", "pending_notifications", "public_results", "record_batch", "record_event",
+           "record_followup", "record_form", "record_notification", "record_overdue", "record_schedule",
+           "record_task", "result", "timeline"]
 
 
 def as_actor(actor: ActorRef) -> audit.Actor:
     """The audit log's actor for a workflow's actor."""
     return audit.Actor(username=actor.username, role=actor.role, department_code=actor.department_code)
+
+
+async def record_batch(session: AsyncSession, batch: ReadModelBatch) -> list[str]:
+    """Every record of a workflow's batch, in the batch's order, in the caller's transaction; answers their keys."""
+    for snapshot in batch.snapshots:
+        await record_task(session, snapshot)
+    for schedule in batch.schedules:
+        await record_schedule(session, schedule)
+    for form in batch.forms:
+        await record_form(session, form)
+    for followup in batch.followups:
+        await record_followup(session, followup)
+    for overdue in batch.overdue:
+        await record_overdue(session, overdue)
+    for event in batch.events:
+        await record_event(session, event)
+    for notification in batch.notifications:
+        await record_notification(session, notification)
+    return ([f"task:{s.task.task_id}" for s in batch.snapshots] + [f"schedule:{s.task_id}" for s in batch.schedules]
+            + [f"form:{f.result_id}" for f in batch.forms]
+            + [f"followup:{f.followup.followup_id}" for f in batch.followups]
+            + [f"overdue:{o.key}" for o in batch.overdue] + [f"event:{e.key}" for e in batch.events]
+            + [f"notification:{n.key}" for n in batch.notifications])
 
 
 async def record_task(session: AsyncSession, snapshot: TaskSnapshot) -> None:

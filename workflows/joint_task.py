@@ -41,7 +41,7 @@ class JointTaskWorkflow:
         self._wake = False
         self._event_seq = 0
         self._launched = False
-        self._snapshot_lock = asyncio.Lock()
+        self._writes = c.ReadModelWriter()
         self._published_attributes: tuple | None = None
         self._drawing = asyncio.Lock()
 
@@ -66,6 +66,7 @@ class JointTaskWorkflow:
                           {"responders": list(self._responders), "seed_commitment": self._seed.commitment})
         for dept in self._responders:
             await self._notify(dept, "pushed", f"联合抽查任务“{task.name}”已推送，请在期限内响应")
+        await self._writes.flush()
         self._launched = True
         await self._wait_for_responses()
         if self._cancelled():
@@ -129,12 +130,13 @@ class JointTaskWorkflow:
                 await self._notify(dept, "ack_reminder", f"任务“{self._task.name}”将于 {r.due.due_at} 到期，请尽快响应")
             if not r.overdue and now >= r.due.due_at:
                 r.overdue = True
-                await c.call("record_overdue", OverdueRecord(
+                self._writes.queue("overdue", OverdueRecord(
                     key=self._overdue_key(dept), task_id=self._task.task_id, step="acknowledgement",
                     department_code=dept, due_at=r.due.due_at, recorded_at=now))
                 await self._notify(None, "ack_overdue", f"{dept} 未在期限内响应任务“{self._task.name}”")
                 await self._event(SYSTEM_ACTOR, "ack_overdue", {"due_at": r.due.due_at.isoformat()}, department=dept)
                 await self._snapshot()
+        await self._writes.flush()
 
     async def _start_object(self, obj):
         task = self._task
@@ -224,6 +226,7 @@ class JointTaskWorkflow:
                 self._draw = await c.call("draw_objects", self._draw_request(inp.actor, []), DrawOutcome)
                 await self._event(inp.actor, "draw_proposed", {"population": self._draw.population_size,
                                                               "population_sha256": self._draw.population_sha256})
+                await self._writes.flush()
         return self._draw
 
     @draw.validator
@@ -237,6 +240,7 @@ class JointTaskWorkflow:
             self._draw = await c.call("confirm_draw", self._draw_request(inp.actor, inp.exclude), DrawOutcome)
             await self._event(inp.actor, "draw_confirmed", {"exclusions": inp.exclude,
                                                            "selection": [o.object_id for o in self._draw.selection]})
+            await self._writes.flush()
         self._wake = True
         return self._draw
 
@@ -260,6 +264,7 @@ class JointTaskWorkflow:
         self._wake = True
         await self._event(inp.actor, "matched", {str(k): [i.inspector_id for i in v]
                                                  for k, v in outcome.assignments.items()}, department=dept)
+        await self._writes.flush()
         return outcome
 
     @match.validator
@@ -281,13 +286,14 @@ class JointTaskWorkflow:
             self._schedule_confirmed.clear()
             for dept in self._accepted_responders():
                 await self._notify(dept, "schedule_proposed", f"牵头部门提议联合检查日 {inp.inspection_date}，请确认")
-        await c.call("record_schedule", ScheduleRecord(
+        self._writes.queue("schedules", ScheduleRecord(
             task_id=self._task.task_id, object_ids=sorted(self._schedule), actor=inp.actor,
             inspection_date=inp.inspection_date or max(self._schedule.values()),
             confirmed_by=sorted(self._schedule_confirmed)))
         await self._event(inp.actor, "schedule_confirmed" if inp.confirm else "schedule_proposed",
                           {"date": inp.inspection_date.isoformat() if inp.inspection_date else None,
                            "objects": inp.object_ids}, department=inp.actor.department_code)
+        await self._writes.flush()
         self._wake = True
         return self.state()
 
@@ -419,7 +425,7 @@ class JointTaskWorkflow:
 
     async def _resolve_ack_overdue(self, r: ResponderView, resolution: str) -> None:
         if r.overdue:
-            await c.call("record_overdue", OverdueRecord(
+            self._writes.queue("overdue", OverdueRecord(
                 key=self._overdue_key(r.department_code), task_id=self._task.task_id, step="acknowledgement",
                 department_code=r.department_code, due_at=r.due.due_at, recorded_at=workflow.now(),
                 resolved_at=workflow.now(), resolution=resolution))
@@ -441,24 +447,24 @@ class JointTaskWorkflow:
     async def _event(self, actor: ActorRef, kind: str, detail: dict, *, department: str | None = None,
                      object_id: int | None = None) -> None:
         self._event_seq += 1
-        await c.call("record_event", TaskEvent(
+        self._writes.queue("events", TaskEvent(
             key=f"{workflow.info().workflow_id}:{self._event_seq}", task_id=self._task.task_id, at=workflow.now(),
             actor=actor, kind=kind, department_code=department, object_id=object_id, detail=detail))
 
     async def _notify(self, dept: str | None, kind: str, message: str) -> None:
         self._event_seq += 1
-        await c.call("notify", NotificationRecord(
+        self._writes.queue("notifications", NotificationRecord(
             key=f"{workflow.info().workflow_id}:n{self._event_seq}", task_id=self._task.task_id, kind=kind,
             message=message, department_code=dept, created_at=workflow.now()))
 
     async def _snapshot(self) -> None:
-        """Write the task row; serialised so the read model never goes back to an older stage."""
-        async with self._snapshot_lock:
-            await c.call("record_task", TaskSnapshot(
-                task=self._task, stage=self._stage, seed_commitment=self._seed.commitment,
-                responders=list(self._responders.values()), updated_at=workflow.now(),
-                cancel_reason=self._cancel_reason,
-                closed_at=workflow.now() if self._stage in FINAL_STAGES else None))
+        """Write the task row with everything queued before it (batches are serial: no going back a stage)."""
+        self._writes.queue("snapshots", TaskSnapshot(
+            task=self._task, stage=self._stage, seed_commitment=self._seed.commitment,
+            responders=list(self._responders.values()), updated_at=workflow.now(),
+            cancel_reason=self._cancel_reason,
+            closed_at=workflow.now() if self._stage in FINAL_STAGES else None))
+        await self._writes.flush()
         self._publish_search_attributes()
 
     def _publish_search_attributes(self) -> None:

@@ -379,6 +379,22 @@ class FollowupRecord(BaseModel):
     revision: int = 0
 
 
+class ReadModelBatch(BaseModel):
+    """A workflow's queued read-model writes, written in one transaction in this order: task rows, schedules, forms,
+    follow-ups, overdue steps, events, notifications (a record only ever refers to rows written before it)."""
+
+    snapshots: list[TaskSnapshot] = []
+    schedules: list[ScheduleRecord] = []
+    forms: list[FormRecord] = []
+    followups: list[FollowupRecord] = []
+    overdue: list[OverdueRecord] = []
+    events: list[TaskEvent] = []
+    notifications: list[NotificationRecord] = []
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in type(self).model_fields)
+
+
 class TaskState(BaseModel):
     """The Query answer of a joint task."""
 

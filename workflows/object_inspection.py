@@ -37,6 +37,7 @@ class ObjectInspectionWorkflow:
         self._followup_starts: dict[str, tuple[datetime, int]] = {}
         self._revision = 0
         self._reports = 0
+        self._writes = c.ReadModelWriter()
         self._overdue_keys: set[str] = set()
         self._seq = 0
         self._cancelled = False
@@ -298,6 +299,8 @@ class ObjectInspectionWorkflow:
                            remind_at=answer.remind_at)
 
     async def _report(self) -> None:
+        """Write what is queued, then tell the task how this object stands."""
+        await self._writes.flush()
         self._reports += 1
         progress = self.progress().model_copy(update={"revision": self._reports})
         await workflow.get_external_workflow_handle(self._in.parent_workflow_id).signal("object_progress", progress)
@@ -306,7 +309,7 @@ class ObjectInspectionWorkflow:
         self._revision += 1
         form = self._forms[dept]
         due = self._publish_due.get(dept)
-        await c.call("record_form", FormRecord(
+        self._writes.queue("forms", FormRecord(
             task_id=self._in.task_id, object_id=self._in.obj.object_id, department_code=dept,
             result_id=form.result_id, state=form.state, form=self._entries.get(dept), publish_due=due,
             late=form.late, return_reason=form.return_reason, actor=actor, at=workflow.now(),
@@ -314,13 +317,13 @@ class ObjectInspectionWorkflow:
 
     async def _save_followup(self, f: FollowupView, actor: ActorRef, detail: dict | None = None) -> None:
         self._revision += 1
-        await c.call("record_followup", FollowupRecord(task_id=self._in.task_id, object_id=self._in.obj.object_id,
-                                                       followup=f, actor=actor, at=workflow.now(),
-                                                       detail=detail or {}, revision=self._revision))
+        self._writes.queue("followups", FollowupRecord(
+            task_id=self._in.task_id, object_id=self._in.obj.object_id, followup=f, actor=actor, at=workflow.now(),
+            detail=detail or {}, revision=self._revision))
 
     async def _overdue(self, step: str, dept: str, due_at: datetime, ref: str) -> None:
         self._overdue_keys.add(f"{ref}:{step}")
-        await c.call("record_overdue", OverdueRecord(
+        self._writes.queue("overdue", OverdueRecord(
             key=f"{ref}:{step}", task_id=self._in.task_id, step=step, department_code=dept, due_at=due_at,
             recorded_at=workflow.now(), object_id=self._in.obj.object_id))
         await self._notify(None, f"{step}_overdue", f"{dept}：{self._in.obj.name} 的{step}已逾期")
@@ -329,19 +332,19 @@ class ObjectInspectionWorkflow:
     async def _resolve_overdue(self, step: str, dept: str | None, ref: str) -> None:
         if f"{ref}:{step}" not in self._overdue_keys:
             return
-        await c.call("record_overdue", OverdueRecord(
+        self._writes.queue("overdue", OverdueRecord(
             key=f"{ref}:{step}", task_id=self._in.task_id, step=step, department_code=dept or "",
             due_at=workflow.now(), recorded_at=workflow.now(), object_id=self._in.obj.object_id,
             resolved_at=workflow.now(), resolution="done"))
 
     async def _event(self, actor: ActorRef, kind: str, detail: dict, *, department: str | None = None) -> None:
         self._seq += 1
-        await c.call("record_event", TaskEvent(
+        self._writes.queue("events", TaskEvent(
             key=f"{workflow.info().workflow_id}:{self._seq}", task_id=self._in.task_id, at=workflow.now(),
             actor=actor, kind=kind, object_id=self._in.obj.object_id, department_code=department, detail=detail))
 
     async def _notify(self, dept: str | None, kind: str, message: str) -> None:
         self._seq += 1
-        await c.call("notify", NotificationRecord(
+        self._writes.queue("notifications", NotificationRecord(
             key=f"{workflow.info().workflow_id}:n{self._seq}", task_id=self._in.task_id, kind=kind, message=message,
             department_code=dept, created_at=workflow.now()))

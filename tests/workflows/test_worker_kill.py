@@ -7,7 +7,7 @@ processes, or PostgreSQL) and task queue; the task is driven through the HTTP AP
 
 import asyncio
 import json
-from collections import Counter
+from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -154,17 +154,20 @@ async def _stage_is(handle, stage: str) -> bool:
     return (await handle.query(JointTaskWorkflow.state)).stage == stage
 
 
-async def _local_writes(temporal_client, state) -> dict[str, Counter]:
-    """Per workflow id, how many writes of each kind its history says were done (one marker per local activity)."""
+async def _written_keys(temporal_client, state) -> dict[str, set[str]]:
+    """Per kind of row, the keys the task's workflows wrote: each batch's local-activity marker keeps its answer."""
     ids = [f"joint-task-{state.task_id}", *(child_workflow_id(state.task_id, o.object_id) for o in state.selection)]
-    writes: dict[str, Counter] = {}
+    written: dict[str, set[str]] = defaultdict(set)
     for workflow_id in ids:
-        writes[workflow_id] = Counter()
         async for event in temporal_client.get_workflow_handle(workflow_id).fetch_history_events():
             marker = event.marker_recorded_event_attributes
-            if event.HasField("marker_recorded_event_attributes") and marker.marker_name == "core_local_activity":
-                writes[workflow_id][json.loads(marker.details["data"].payloads[0].data)["activity_type"]] += 1
-    return writes
+            if not event.HasField("marker_recorded_event_attributes") or marker.marker_name != "core_local_activity":
+                continue
+            if json.loads(marker.details["data"].payloads[0].data)["activity_type"] == "record_batch":
+                for key in json.loads(marker.details["result"].payloads[0].data):
+                    kind, _, natural_key = key.partition(":")
+                    written[kind].add(natural_key)
+    return written
 
 
 def _numbers(keys: list[str], prefix: str) -> list[int]:
@@ -193,25 +196,22 @@ async def _assert_read_model_matches(session_factory, temporal_client, state, as
                                                Assignment.inspector_id).where(Assignment.task_id == task_id))).all()
     assert sorted(map(tuple, stored)) == sorted(assignments)
 
-    # Each workflow numbers its events and notifications with one counter: the rows must be exactly 1..n, where n
-    # is the number of such writes its history recorded — a lost write leaves a gap, a repeated one an extra row.
+    # The rows are exactly the ones the workflows' histories say were written: none lost, none twice, none extra.
+    written = await _written_keys(temporal_client, state)
     events = await keys(TimelineEvent.key, TimelineEvent.task_id == task_id)
     notices = await keys(Notification.key, Notification.task_id == task_id)
-    writes = await _local_writes(temporal_client, state)
-    for workflow_id, done in writes.items():
-        mine_events, mine_notices = _numbers(events, f"{workflow_id}:"), _numbers(notices, f"{workflow_id}:")
-        assert (len(mine_events), len(mine_notices)) == (done["record_event"], done["notify"]), workflow_id
-        assert sorted(mine_events + mine_notices) == list(range(1, done["record_event"] + done["notify"] + 1))
-    assert len(events) == sum(w["record_event"] for w in writes.values())
-    assert len(notices) == sum(w["notify"] for w in writes.values())
-
+    assert sorted(events) == sorted(written["event"]) and sorted(notices) == sorted(written["notification"])
+    for workflow_id in {k.rsplit(":", 1)[0] for k in events + notices}:  # each workflow counts 1..n without gaps
+        numbers = _numbers(events, f"{workflow_id}:") + _numbers(notices, f"{workflow_id}:")
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), workflow_id
     forms = {f.result_id: f for p in state.objects.values() for f in p.forms}
-    assert sorted(await keys(Result.result_id, Result.task_id == task_id)) == sorted(forms)
+    assert sorted(await keys(Result.result_id, Result.task_id == task_id)) == sorted(forms) == sorted(written["form"])
     assert set(await keys(Result.state, Result.task_id == task_id)) == {"published"}
     assert await keys(Followup.followup_id, Followup.task_id == task_id) == []
     late = {f"{f.result_id}:publication" for f in forms.values() if f.late}
-    assert sorted(await keys(OverdueStep.key, OverdueStep.task_id == task_id)) == sorted({f"{task_id}:ack:SAFE"} | late)
-    # Each timeline event was audited once, in its own transaction.
+    overdue = await keys(OverdueStep.key, OverdueStep.task_id == task_id)
+    assert sorted(overdue) == sorted({f"{task_id}:ack:SAFE"} | late) == sorted(written["overdue"])
+    # Each timeline event was audited once, in the transaction that wrote it.
     audited = await keys(func.count(), AuditRecord.action.startswith("task.") & AuditRecord.target.startswith(
         f"task:{task_id}"))
     assert audited == [len(events)]
