@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/lifecycle.py \
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/jc_bench_lifecycle
 
-Creates the named database (dropping a leftover first), starts a fresh Temporal dev server and `jointcheck worker`
+Workers run as the production worker does (docker-compose.yml: no workflow sandbox); `--sandbox` measures them
+as in development. Creates the named database (dropping a leftover first), starts a fresh Temporal dev server and `jointcheck worker`
 subprocesses in drill mode, and drops/stops all of it at the end.
 
 (a) 200 tasks x 20 objects, each driven from launch to close through the HTTP API (the in-process app, as in the
@@ -58,6 +59,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=64, help="API requests in flight at once")
     parser.add_argument("--workers", type=int, default=2, help="worker subprocesses")
     parser.add_argument("--deadlines", type=int, default=2000)
+    parser.add_argument("--sandbox", action="store_true",
+                        help="run workflows in the sandbox (development); default: without, as docker-compose.yml")
     parser.add_argument("--drill-seconds", type=float, default=150.0, help="length of a working day in drill mode")
     return parser.parse_args()
 
@@ -71,7 +74,7 @@ async def main() -> int:
             temporal_dev_server(logs / "temporal.log") as (address, temporal_pid):
         settings = Settings(env="test", database_url=database_url, temporal_address=address,
                             task_queue="bench-lifecycle", drill_workday_seconds=args.drill_seconds,
-                            secret_key="bench-secret-key-for-jointcheck-only")
+                            secret_key="bench-secret-key-for-jointcheck-only", workflow_sandbox=args.sandbox)
         client = await wait_for_temporal(lambda: connect(settings))
         app = create_app(settings, temporal_client=client)
         async with app.router.lifespan_context(app), httpx.AsyncClient(

@@ -36,9 +36,12 @@ def _percentiles(values: list[float]) -> tuple[float, float, float]:
     return q[49], q[98], ordered[-1]
 
 
-async def _watch_overdue(sessions, prefix: str, count: int, until: float) -> dict[str, tuple[datetime, datetime, float]]:
+Seen = dict[str, tuple[datetime, datetime, float]]
+
+
+async def _watch_overdue(sessions, prefix: str, count: int, until: float) -> Seen:
     """Poll the read model every 50 ms: per overdue row, (due_at, recorded_at, wall time it became visible)."""
-    seen: dict[str, tuple[datetime, datetime, float]] = {}
+    seen: Seen = {}
     while len(seen) < count and time.time() < until:
         async with sessions() as session:
             rows = (await session.execute(
@@ -51,7 +54,7 @@ async def _watch_overdue(sessions, prefix: str, count: int, until: float) -> dic
     return seen
 
 
-def _report(label: str, seen: dict[str, tuple[datetime, datetime, float]], count: int) -> float:
+def _report(label: str, seen: Seen, count: int) -> float:
     recorded = [(rec - due).total_seconds() for due, rec, _ in seen.values()]
     visible = [wall - due.timestamp() for due, _, wall in seen.values()]
     r50, r99, rmax = _percentiles(recorded)

@@ -20,6 +20,7 @@ from config.settings import Settings
 from store import migrate
 from store.calendar import seed_from_chinese_calendar
 from store.db import sync_url
+from worker.main import worker_environment
 from worker.temporal_server import dev_server_args, temporal_cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,16 +86,6 @@ def temporal_dev_server(log_path: Path, attempts: int = 3):
         _terminate(proc)
 
 
-def worker_env(settings: Settings) -> dict[str, str]:
-    env = {**os.environ, "JOINTCHECK_ENV": settings.env, "JOINTCHECK_DATABASE_URL": settings.database_url,
-           "JOINTCHECK_TEMPORAL_ADDRESS": settings.temporal_address, "JOINTCHECK_TASK_QUEUE": settings.task_queue,
-           "JOINTCHECK_SECRET_KEY": settings.secret_key.get_secret_value()}
-    env.pop("JOINTCHECK_DRILL_WORKDAY_SECONDS", None)
-    if settings.drill_workday_seconds:
-        env["JOINTCHECK_DRILL_WORKDAY_SECONDS"] = str(settings.drill_workday_seconds)
-    return env
-
-
 @contextmanager
 def worker_processes(settings: Settings, count: int, log_dir: Path):
     """`count` worker subprocesses on the settings' task queue; stopped (SIGTERM, then drained) afterwards."""
@@ -103,8 +94,8 @@ def worker_processes(settings: Settings, count: int, log_dir: Path):
         for n in range(count):
             log = (log_dir / f"worker-{n + 1}.log").open("wb")
             procs.append(subprocess.Popen([sys.executable, "-m", "worker.cli", "worker"], cwd=REPO,
-                                          env=worker_env(settings), stdout=log, stderr=subprocess.STDOUT,
-                                          start_new_session=True))
+                                          env=worker_environment(settings, dict(os.environ)), stdout=log,
+                                          stderr=subprocess.STDOUT, start_new_session=True))
             log.close()
         yield [p.pid for p in procs]
     finally:

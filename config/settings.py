@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     token_ttl_minutes: int = 8 * 60
     drill_workday_seconds: float | None = None
+    # The workflow sandbox catches non-deterministic code (I/O, clocks, randomness) as it runs: on in development
+    # and in the tests, where such code is written and the replay test runs. It costs about a third of a worker's
+    # CPU, so the production worker (docker-compose.yml) runs without it, on workflow code the tests have passed.
+    workflow_sandbox: bool = True
 
     @model_validator(mode="after")
     def _defaults_and_guards(self) -> "Settings":

@@ -9,6 +9,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
+# Connections kept open per process: enough for the API's concurrent requests and for a worker's concurrent
+# (local) activities, so that a busy process reuses connections instead of opening one per transaction; overflow
+# covers bursts.
+POOL_SIZE = 20
+MAX_OVERFLOW = 10
+
 # JSON columns keep Chinese text readable (and searchable with LIKE) instead of \u escapes.
 JSON_SERIALIZER = partial(json.dumps, ensure_ascii=False)
 
@@ -17,7 +23,7 @@ def make_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine; on SQLite every transaction takes the write lock up front so chained writes serialise."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW,
                                    json_serializer=JSON_SERIALIZER)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)

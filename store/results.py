@@ -15,9 +15,13 @@ FINAL_FORM_STATES = ("published", "confidential")
 
 async def record_form(session: AsyncSession, rec: FormRecord) -> None:
     """Upsert a form by result_id; a write older (lower revision) than the stored one is ignored."""
-    row = await session.get(Result, rec.result_id)
+    apply_form(session, await session.get(Result, rec.result_id), rec)
+
+
+def apply_form(session: AsyncSession, row: Result | None, rec: FormRecord) -> Result:
+    """`record_form` on the stored row the caller has already read (None: there is none); answers the row."""
     if row is not None and row.revision > rec.revision:
-        return
+        return row
     entering = row is None or row.state != rec.state
     if row is None:
         row = Result(result_id=rec.result_id, task_id=rec.task_id, object_id=rec.object_id,
@@ -40,14 +44,19 @@ async def record_form(session: AsyncSession, rec: FormRecord) -> None:
         row.publish_due_at, row.publish_due_provisional = rec.publish_due.due_at, rec.publish_due.provisional
     row.state, row.late, row.return_reason = rec.state, rec.late or bool(row.late), rec.return_reason
     row.revision, row.updated_at = rec.revision, rec.at
+    return row
 
 
 async def record_followup(session: AsyncSession, rec: FollowupRecord) -> None:
     """Upsert a follow-up by followup_id; a write older (lower revision) than the stored one is ignored."""
+    apply_followup(session, await session.get(Followup, rec.followup.followup_id), rec)
+
+
+def apply_followup(session: AsyncSession, row: Followup | None, rec: FollowupRecord) -> Followup:
+    """`record_followup` on the stored row the caller has already read (None: there is none); answers the row."""
     f = rec.followup
-    row = await session.get(Followup, f.followup_id)
     if row is not None and row.revision > rec.revision:
-        return
+        return row
     if row is None:
         row = Followup(followup_id=f.followup_id, task_id=rec.task_id, object_id=rec.object_id, detail={})
         session.add(row)
@@ -56,6 +65,7 @@ async def record_followup(session: AsyncSession, rec: FollowupRecord) -> None:
     # Keep what earlier actions said (e.g. "passed" of a re-check) unless this action says it again.
     row.detail = {**(row.detail or {}), **{k: v for k, v in rec.detail.items() if v is not None}}
     row.revision, row.updated_at = rec.revision, rec.at
+    return row
 
 
 async def result(session: AsyncSession, result_id: str) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store import audit
@@ -16,7 +17,7 @@ from store.models.tasks import (
     Followup, Notification, OverdueStep, Result, Task, TaskObject, TaskParticipant, TaskResponse, TimelineEvent,
 )
 from store.office import department_stats, issue_notice, notices, overdue_steps
-from store.results import public_results, record_followup, record_form, result
+from store.results import apply_followup, apply_form, public_results, record_followup, record_form, result
 from store.rows import row_dict
 from workflows.messages import (
     ActorRef, NotificationRecord, OverdueRecord, Participant, ReadModelBatch, ResponderView, ScheduleRecord,
@@ -36,26 +37,44 @@ def as_actor(actor: ActorRef) -> audit.Actor:
 
 
 async def record_batch(session: AsyncSession, batch: ReadModelBatch) -> list[str]:
-    """Every record of a workflow's batch, in the batch's order, in the caller's transaction; answers their keys."""
+    """Every record of a workflow's batch in the caller's transaction; answers their keys.
+
+    Rows the batch touches are read with one query per table, not one per record, and the audit records of the
+    events are appended last, so the audit chain's lock is held only for the end of the transaction."""
+    held = []  # the session holds loaded rows weakly: these references keep them there for record_task
+    if batch.snapshots:
+        task_ids = {s.task.task_id for s in batch.snapshots}
+        for model in (Task, TaskParticipant, TaskResponse):
+            held += (await session.execute(select(model).where(model.task_id.in_(task_ids)))).scalars().all()
     for snapshot in batch.snapshots:
         await record_task(session, snapshot)
     for schedule in batch.schedules:
         await record_schedule(session, schedule)
+    forms = await _stored(session, Result, [f.result_id for f in batch.forms])
     for form in batch.forms:
-        await record_form(session, form)
+        forms[form.result_id] = apply_form(session, forms.get(form.result_id), form)
+    followups = await _stored(session, Followup, [f.followup.followup_id for f in batch.followups])
     for followup in batch.followups:
-        await record_followup(session, followup)
+        fid = followup.followup.followup_id
+        followups[fid] = apply_followup(session, followups.get(fid), followup)
     for overdue in batch.overdue:
         await record_overdue(session, overdue)
-    for event in batch.events:
-        await record_event(session, event)
-    for notification in batch.notifications:
-        await record_notification(session, notification)
+    await _record_notifications(session, batch.notifications)
+    await _record_events(session, batch.events)
     return ([f"task:{s.task.task_id}" for s in batch.snapshots] + [f"schedule:{s.task_id}" for s in batch.schedules]
             + [f"form:{f.result_id}" for f in batch.forms]
             + [f"followup:{f.followup.followup_id}" for f in batch.followups]
             + [f"overdue:{o.key}" for o in batch.overdue] + [f"event:{e.key}" for e in batch.events]
             + [f"notification:{n.key}" for n in batch.notifications])
+
+
+async def _stored(session: AsyncSession, model, keys: list[str]) -> dict[str, Any]:
+    """The stored rows of `model` whose (single-column) primary key is among `keys`, by key."""
+    if not keys:
+        return {}
+    pk = model.__mapper__.primary_key[0]
+    rows = (await session.execute(select(model).where(pk.in_(set(keys))))).scalars().all()
+    return {getattr(row, pk.key): row for row in rows}
 
 
 async def record_task(session: AsyncSession, snapshot: TaskSnapshot) -> None:
@@ -111,23 +130,42 @@ def _audit_target(event: TaskEvent) -> str:
 
 async def record_event(session: AsyncSession, event: TaskEvent) -> bool:
     """Insert a timeline event and its audit record, once; answers whether it was new."""
-    if await session.get(TimelineEvent, event.key) is not None:
-        return False
-    session.add(TimelineEvent(
-        key=event.key, task_id=event.task_id, at=event.at, actor=event.actor.username, role=event.actor.role,
-        actor_department_code=event.actor.department_code, kind=event.kind, object_id=event.object_id,
-        department_code=event.department_code, detail=event.detail))
-    await session.flush()
-    await audit.append(session, actor=as_actor(event.actor), action=f"task.{event.kind}",
-                       target=_audit_target(event), change=event.detail, at=event.at)
-    return True
+    return bool(await _record_events(session, [event]))
+
+
+async def _record_events(session: AsyncSession, events: list[TaskEvent]) -> list[TaskEvent]:
+    """Insert the timeline events not stored yet, each with its audit record; answers the new ones."""
+    if not events:
+        return []
+    rows = {e.key: dict(key=e.key, task_id=e.task_id, at=e.at, actor=e.actor.username, role=e.actor.role,
+                        actor_department_code=e.actor.department_code, kind=e.kind, object_id=e.object_id,
+                        department_code=e.department_code, detail=e.detail) for e in events}
+    # One statement; the keys it answers are the events that were new (a retry's rows are already there).
+    inserted = set((await session.execute(
+        _insert_new(session, TimelineEvent).values(list(rows.values())).returning(TimelineEvent.key))).scalars())
+    new = [e for e in events if e.key in inserted and rows.pop(e.key, None) is not None]
+    await audit.append_many(session, [
+        audit.Entry(actor=as_actor(e.actor), action=f"task.{e.kind}", target=_audit_target(e), change=e.detail,
+                    at=e.at) for e in new])
+    return new
 
 
 async def record_notification(session: AsyncSession, n: NotificationRecord) -> None:
     """Put a notification in the outbox, once."""
-    if await session.get(Notification, n.key) is None:
-        session.add(Notification(key=n.key, task_id=n.task_id, department_code=n.department_code, kind=n.kind,
-                                 message=n.message, created_at=n.created_at))
+    await _record_notifications(session, [n])
+
+
+async def _record_notifications(session: AsyncSession, notifications: list[NotificationRecord]) -> None:
+    if notifications:
+        await session.execute(_insert_new(session, Notification).values([
+            dict(key=n.key, task_id=n.task_id, department_code=n.department_code, kind=n.kind, message=n.message,
+                 created_at=n.created_at) for n in notifications]))
+
+
+def _insert_new(session: AsyncSession, model):
+    """INSERT that skips rows whose primary key is already stored (PostgreSQL and SQLite say it the same way)."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing(index_elements=list(model.__mapper__.primary_key))
 
 
 async def record_overdue(session: AsyncSession, rec: OverdueRecord) -> None:

@@ -64,3 +64,10 @@ def test_dockerfile_installs_the_project_and_runs_the_console_script():
     for package in ("config", "domain", "store", "activities", "workflows", "api", "worker"):
         assert f"COPY {package} ./{package}" in dockerfile
     assert '"jointcheck", "api"' in dockerfile
+
+
+def test_production_worker_runs_without_the_sandbox_that_development_and_tests_run_with():
+    from config.settings import Settings
+
+    assert _compose()["services"]["worker"]["environment"]["JOINTCHECK_WORKFLOW_SANDBOX"] == "false"
+    assert Settings(_env_file=None).workflow_sandbox

@@ -5,12 +5,13 @@ import logging
 import signal
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities import build_activities
 from api.temporal import connect
 from config.settings import Settings
 from store.db import make_engine, make_session_factory
+from worker.chainer import keep_linking
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("jointcheck.worker")
@@ -18,11 +19,11 @@ log = logging.getLogger("jointcheck.worker")
 
 # A worker holds every open workflow it has run in its cache; one evicted from it is replayed from its whole
 # history on its next task, so the cache is sized for thousands of open tasks and objects. Local activities (the
-# read-model writes) and activities each hold a database connection: together they stay within the pool
-# (store.db: 10 + 20 overflow), so none waits for a connection while its workflow task waits for it.
+# read-model writes) and activities each hold a database connection: together they stay within the pool's kept
+# connections (store.db.POOL_SIZE), so none waits for a connection, and none is opened and closed per write.
 MAX_CACHED_WORKFLOWS = 10_000
-MAX_CONCURRENT_LOCAL_ACTIVITIES = 20
-MAX_CONCURRENT_ACTIVITIES = 10
+MAX_CONCURRENT_LOCAL_ACTIVITIES = 12
+MAX_CONCURRENT_ACTIVITIES = 6
 
 
 def build_worker(client: Client, settings: Settings, session_factory) -> Worker:
@@ -30,21 +31,39 @@ def build_worker(client: Client, settings: Settings, session_factory) -> Worker:
     return Worker(client, task_queue=settings.task_queue, workflows=WORKFLOWS,
                   activities=build_activities(session_factory, settings), max_cached_workflows=MAX_CACHED_WORKFLOWS,
                   max_concurrent_local_activities=MAX_CONCURRENT_LOCAL_ACTIVITIES,
-                  max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES)
+                  max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
+                  **({} if settings.workflow_sandbox else {"workflow_runner": UnsandboxedWorkflowRunner()}))
+
+
+def worker_environment(settings: Settings, base: dict[str, str]) -> dict[str, str]:
+    """`base` plus the JOINTCHECK_* variables that make a `jointcheck worker` process run with these settings."""
+    env = {**base, "JOINTCHECK_ENV": settings.env, "JOINTCHECK_DATABASE_URL": settings.database_url,
+           "JOINTCHECK_TEMPORAL_ADDRESS": settings.temporal_address,
+           "JOINTCHECK_TEMPORAL_NAMESPACE": settings.temporal_namespace, "JOINTCHECK_TASK_QUEUE": settings.task_queue,
+           "JOINTCHECK_SECRET_KEY": settings.secret_key.get_secret_value(),
+           "JOINTCHECK_WORKFLOW_SANDBOX": str(settings.workflow_sandbox).lower()}
+    env.pop("JOINTCHECK_DRILL_WORKDAY_SECONDS", None)
+    if settings.drill_workday_seconds:
+        env["JOINTCHECK_DRILL_WORKDAY_SECONDS"] = str(settings.drill_workday_seconds)
+    return env
 
 
 async def run_worker(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then drain and shut down before the interpreter exits."""
     engine = make_engine(settings.database_url)
     client = await _connect_with_retry(settings)
-    worker = build_worker(client, settings, make_session_factory(engine))
+    sessions = make_session_factory(engine)
+    worker = build_worker(client, settings, sessions)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info("worker polling task queue %s on %s", settings.task_queue, settings.temporal_address)
+    # Every worker also links the audit chain (one at a time: link_pending locks); any one running is enough.
+    chainer = asyncio.create_task(keep_linking(sessions, stop))
     async with worker:
         await stop.wait()
+    await chainer
     await engine.dispose()
 
 

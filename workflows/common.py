@@ -1,7 +1,7 @@
 """Shared by the workflows: activity calls with our timeouts, business errors, search attributes."""
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, NoReturn
 
 from temporalio import workflow
@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from activities.calendar import DeadlineAnswer, DeadlineRequest
     from workflows.messages import ActorRef, ReadModelBatch
 
 # Read-model writes, deadline arithmetic and the seed are short: they run as local activities, inside the workflow
@@ -82,6 +83,39 @@ class ReadModelWriter:
                 return
             batch, self._queued = self._queued, ReadModelBatch()
             await call("record_batch", batch, list[str])
+
+
+class DeadlineCache:
+    """compute_deadline answers, reused by one workflow for requests that must get the same answer: a calendar
+    deadline depends only on the start's date in Beijing (SPEC §3 counts whole days), a drill deadline only on the
+    time since its start. Forms entered on the same day then cost one activity, not one each."""
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[int, int], tuple[datetime, DeadlineAnswer]] = {}
+
+    async def get(self, request: DeadlineRequest) -> DeadlineAnswer:
+        key = (request.working_days, request.remind_working_days_before)
+        held = self._answers.get(key)
+        if held is not None:
+            start, answer = held
+            if answer.drill:
+                shift = request.start - start
+                return answer.model_copy(update={
+                    "due_at": answer.due_at + shift,
+                    "remind_at": answer.remind_at + shift if answer.remind_at else None})
+            if _beijing_date(start) == _beijing_date(request.start):
+                return answer
+        answer = await call("compute_deadline", request, DeadlineAnswer)
+        self._answers[key] = (request.start, answer)
+        return answer
+
+    def clear(self) -> None:
+        """The calendar changed: count again."""
+        self._answers.clear()
+
+
+def _beijing_date(moment: datetime):
+    return moment.astimezone(timezone(timedelta(hours=8))).date()
 
 
 def seconds_until(when: datetime | None) -> float | None:

@@ -87,16 +87,18 @@ class JointTaskWorkflow:
         await self._until(self._schedule_complete)
         if self._cancelled():
             return
-        # Children first: once the stage reads "inspecting", every object accepts its forms.
-        children = [await self._start_object(obj) for obj in self._draw.selection]
+        # Children first (started together: one activation, not one per object); once the stage reads
+        # "inspecting", every object accepts its forms.
+        children = await asyncio.gather(*(self._start_object(obj) for obj in self._draw.selection))
         await self._enter("inspecting", SYSTEM_ACTOR, "schedule_confirmed",
                           {str(k): v.isoformat() for k, v in self._schedule.items()})
+        finished = [asyncio.create_task(self._object_finished(child)) for child in children]
         await self._until(lambda: self._all_objects(lambda p: p.done))
         if self._cancelled():
             for obj in self._draw.selection:
                 await workflow.get_external_workflow_handle(child_workflow_id(task.task_id, obj.object_id)) \
                     .signal("cancel", self._cancel_reason)
-        await asyncio.gather(*children, return_exceptions=True)
+        await asyncio.gather(*finished, return_exceptions=True)
         if not self._cancelled():
             await self._enter("closed", SYSTEM_ACTOR, "closed", {})
 
@@ -332,8 +334,16 @@ class JointTaskWorkflow:
 
     # ---- signals and query ---------------------------------------------------------------------------
 
+    async def _object_finished(self, child) -> None:
+        """An object's final state is its workflow's result (it outranks the reports it sent before)."""
+        await self._take_progress(await child)
+
     @workflow.signal
     async def object_progress(self, progress: ObjectProgress) -> None:
+        """An object's report, sent when what the task acts on changed (stage, next deadline, overdue)."""
+        await self._take_progress(progress)
+
+    async def _take_progress(self, progress: ObjectProgress) -> None:
         held = self._objects.get(progress.object_id)
         if held is not None and progress.revision < held.revision:
             return  # overtaken by a newer report of the same object (signals need not arrive in order)

@@ -37,11 +37,14 @@ class ObjectInspectionWorkflow:
         self._followup_starts: dict[str, tuple[datetime, int]] = {}
         self._revision = 0
         self._reports = 0
+        self._reporting = False
         self._writes = c.ReadModelWriter()
+        self._deadlines = c.DeadlineCache()
         self._overdue_keys: set[str] = set()
         self._seq = 0
         self._cancelled = False
-        self._wake = False
+        # The parent starts with an object whose forms are all to be entered: nothing to tell it yet.
+        self._reported = self._summary()
 
     @workflow.run
     async def run(self, inp: ObjectInput) -> ObjectProgress:
@@ -49,16 +52,24 @@ class ObjectInspectionWorkflow:
                           {"departments": inp.departments, "date": str(inp.inspection_date)})
         await self._report()
         while not self._cancelled and not self._done():
-            self._wake = False
+            # A timer is restarted only for an earlier deadline: one that fires with nothing due costs one
+            # activation, while restarting on every change costs a cancelled and a started timer each time.
+            timer = self._next_timer()
             try:
-                await workflow.wait_condition(lambda: self._wake or self._cancelled,
-                                              timeout=c.seconds_until(self._next_timer()))
+                await workflow.wait_condition(
+                    lambda: self._cancelled or self._done() or self._earlier_than(timer),
+                    timeout=c.seconds_until(timer))
             except asyncio.TimeoutError:
                 pass
             await self._fire_timers()
-        await self._report()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.progress()
+        await self._writes.flush()
+        await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self._reporting)
+        # The parent takes the final state from this result, which outranks every report sent before it.
+        return self.progress().model_copy(update={"revision": self._reports + 1})
+
+    def _earlier_than(self, timer: datetime | None) -> bool:
+        upcoming = self._next_timer()
+        return upcoming is not None and (timer is None or upcoming < timer)
 
     # ---- timers: publication within 20 working days, follow-up deadlines -----------------------------
 
@@ -152,7 +163,6 @@ class ObjectInspectionWorkflow:
                           {"reason": inp.reason, "state": form.state}, department=dept)
         if form.state in FINAL_FORM_STATES:
             await self._resolve_overdue("publication", dept, form.result_id)
-        self._wake = True
         await self._report()
         return form
 
@@ -213,7 +223,6 @@ class ObjectInspectionWorkflow:
         await self._save_followup(f, inp.actor, {"action": inp.action, "passed": inp.passed, "outcome": inp.outcome})
         await self._event(inp.actor, f"followup_{inp.action}", {"kind": f.kind, "state": f.state,
                                                                "outcome": inp.outcome}, department=f.department_code)
-        self._wake = True
         await self._report()
         return f
 
@@ -257,6 +266,7 @@ class ObjectInspectionWorkflow:
     @workflow.signal
     async def calendar_changed(self, change: CalendarChanged) -> None:
         """Recompute deadlines counted in working days that are still running."""
+        self._deadlines.clear()
         for dept, due in list(self._publish_due.items()):
             if self._forms[dept].state not in FINAL_FORM_STATES and not due.drill:
                 self._publish_due[dept] = await self._deadline(self._completion_start(self._entries[dept]), "publish")
@@ -267,7 +277,7 @@ class ObjectInspectionWorkflow:
                 answer = await c.call("compute_deadline", DeadlineRequest(start=start, working_days=days),
                                       DeadlineAnswer)
                 f.due_at = answer.due_at
-        self._wake = True
+        await self._report()
 
     @workflow.signal
     def cancel(self, reason: str) -> None:
@@ -293,17 +303,55 @@ class ObjectInspectionWorkflow:
         days, remind = {"publish": (t.publish_working_days, t.publish_reminder_before),
                         "demand": (t.demand_working_days, 0),
                         "transfer": (t.transfer_ack_working_days, 0)}[which]
-        answer = await c.call("compute_deadline", DeadlineRequest(start=start, working_days=days,
-                                                                   remind_working_days_before=remind), DeadlineAnswer)
+        answer = await self._deadlines.get(DeadlineRequest(start=start, working_days=days,
+                                                           remind_working_days_before=remind))
         return DeadlineRef(due_at=answer.due_at, provisional=answer.provisional, drill=answer.drill,
                            remind_at=answer.remind_at)
 
     async def _report(self) -> None:
-        """Write what is queued, then tell the task how this object stands."""
+        """Write what is queued (an update answers once its writes are readable), then tell the task — without
+        waiting — if what it acts on changed."""
         await self._writes.flush()
-        self._reports += 1
-        progress = self.progress().model_copy(update={"revision": self._reports})
-        await workflow.get_external_workflow_handle(self._in.parent_workflow_id).signal("object_progress", progress)
+        # A done object tells the task by finishing (its result): a last report would only cost both an activation.
+        if not self._reporting and not self._finished() and self._news():
+            self._reporting = True
+            asyncio.create_task(self._send_reports())
+
+    async def _send_reports(self) -> None:
+        """Signal the task until it has the latest summary; changes made while a signal is on its way are sent
+        together in the next one, so a burst of actions costs the task one or two activations, not one each."""
+        try:
+            while self._news():
+                self._reported = self._summary()
+                self._reports += 1
+                progress = self.progress().model_copy(update={"revision": self._reports})
+                await workflow.get_external_workflow_handle(self._in.parent_workflow_id).signal(
+                    "object_progress", progress)
+        finally:
+            self._reporting = False
+
+    def _news(self) -> bool:
+        """Whether the task should hear from this object: its stage or overdue flag changed, or a deadline earlier
+        than the one last reported appeared. A deadline met is not news by itself: the task's next due time may
+        then name it until the object next reports or it passes (never later than the true next deadline)."""
+        stages, due, overdue, finished = self._summary()
+        was_stages, was_due, was_overdue, was_finished = self._reported
+        earlier = due is not None and (was_due is None or was_due <= workflow.now() or due < was_due)
+        return (stages, overdue, finished) != (was_stages, was_overdue, was_finished) or earlier
+
+    def _summary(self) -> tuple:
+        """What the task workflow acts on: the object's stage, its next deadline, whether it is overdue, done."""
+        now = workflow.now()
+        pending = [f for f in self._forms.values() if f.state not in FINAL_FORM_STATES]
+        open_followups = [f for f in self._followups.values() if f.state != "done"]
+        dues = [f.publish_due_at for f in pending if f.publish_due_at] + [f.due_at for f in open_followups if f.due_at]
+        stages = frozenset("entering" if f.state == "not_entered" else "final" if f.state in FINAL_FORM_STATES
+                           else "approving" for f in self._forms.values())
+        overdue = any(f.late for f in pending) or any(f.overdue for f in open_followups)
+        return stages, min((d for d in dues if d > now), default=None), overdue, self._finished()
+
+    def _finished(self) -> bool:
+        return self._done() or self._cancelled
 
     async def _save_form(self, dept: str, actor: ActorRef) -> None:
         self._revision += 1

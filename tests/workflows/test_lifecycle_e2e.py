@@ -13,7 +13,7 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tests.workflows.world import build_world, task_body
+from tests.workflows.world import build_world, fix_inspection_day, task_body
 from workflows.registry import WORKFLOWS
 
 DRILL = 1.0
@@ -103,12 +103,7 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
         assert matched.status_code == 200, matched.text
         assert all(len(v) >= 2 for v in matched.json()["assignments"].values())
     today = datetime.now(BEIJING).date().isoformat()
-    proposed = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w["lead_op"],
-                                 json={"inspection_date": today})
-    assert proposed.status_code == 200, proposed.text
-    for dept in ("env", "safe"):
-        ok = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w[f"{dept}_op"], json={"confirm": True})
-        assert ok.status_code == 200, ok.text
+    await fix_inspection_day(client, w, task_id)
     await eventually(lambda: _stage_is(handle, "inspecting"))
 
     # One form per department per object; a second one is refused.

@@ -21,7 +21,7 @@ from store.models.tasks import (
 )
 from tests.workflows.test_lifecycle_e2e import eventually, overdue_rows
 from tests.workflows.worker_process import WorkerProcess
-from tests.workflows.world import build_world, task_body
+from tests.workflows.world import build_world, fix_inspection_day, task_body
 from workflows.joint_task import JointTaskWorkflow, child_workflow_id
 
 DRILL = 1.0
@@ -120,13 +120,7 @@ async def _draw_match_schedule(client, w, task_id, handle) -> tuple[list[int], s
         assert matched.status_code == 200, matched.text
         assignments |= {(int(obj), dept.upper(), i["inspector_id"])
                         for obj, inspectors in matched.json()["assignments"].items() for i in inspectors}
-    today = datetime.now(BEIJING).date().isoformat()
-    proposed = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w["lead_op"],
-                                 json={"inspection_date": today})
-    assert proposed.status_code == 200, proposed.text
-    for dept in ("env", "safe"):
-        ok = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w[f"{dept}_op"], json={"confirm": True})
-        assert ok.status_code == 200, ok.text
+    await fix_inspection_day(client, w, task_id)
     await eventually(lambda: _stage_is(handle, "inspecting"))
     return selection, assignments
 

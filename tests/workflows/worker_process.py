@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from config.settings import Settings
+from worker.main import worker_environment
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -15,14 +16,7 @@ class WorkerProcess:
     """One worker subprocess on the settings' database, Temporal address, task queue and drill mode."""
 
     def __init__(self, settings: Settings, log_path: Path) -> None:
-        env = {**os.environ, "JOINTCHECK_ENV": settings.env, "JOINTCHECK_DATABASE_URL": settings.database_url,
-               "JOINTCHECK_TEMPORAL_ADDRESS": settings.temporal_address,
-               "JOINTCHECK_TEMPORAL_NAMESPACE": settings.temporal_namespace,
-               "JOINTCHECK_TASK_QUEUE": settings.task_queue,
-               "JOINTCHECK_SECRET_KEY": settings.secret_key.get_secret_value()}
-        env.pop("JOINTCHECK_DRILL_WORKDAY_SECONDS", None)
-        if settings.drill_workday_seconds:
-            env["JOINTCHECK_DRILL_WORKDAY_SECONDS"] = str(settings.drill_workday_seconds)
+        env = worker_environment(settings, dict(os.environ))
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen([sys.executable, "-m", "worker.cli", "worker"], cwd=REPO, env=env,

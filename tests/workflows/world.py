@@ -1,7 +1,7 @@
 """A small city for lifecycle tests: three departments with items, objects, inspectors and accounts."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from api.security import hash_password
 from domain.identifiers import make_id_card, make_uscc
@@ -69,4 +69,12 @@ def task_body(**overrides) -> dict:
     return body
 
 
-
+async def fix_inspection_day(client, w: World, task_id: str) -> None:
+    """The lead proposes today (Beijing) as the joint inspection day of every object; both responders confirm."""
+    today = datetime.now(timezone(timedelta(hours=8))).date().isoformat()
+    proposed = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w["lead_op"],
+                                 json={"inspection_date": today})
+    assert proposed.status_code == 200, proposed.text
+    for dept in ("env", "safe"):
+        ok = await client.post(f"/api/v1/tasks/{task_id}/schedule", headers=w[f"{dept}_op"], json={"confirm": True})
+        assert ok.status_code == 200, ok.text
