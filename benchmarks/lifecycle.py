@@ -69,7 +69,8 @@ async def main() -> int:
     args = parse_args()
     logs = Path(tempfile.mkdtemp(prefix="jc-bench-lifecycle-"))
     describe_machine(args)
-    print(f"logs in {logs}", flush=True)
+    print(f"{args.workers} worker processes, workflow sandbox {'on' if args.sandbox else 'off'}; drill working day "
+          f"{args.drill_seconds:g} s; logs in {logs}", flush=True)
     with dedicated_database(args.database_url) as database_url, \
             temporal_dev_server(logs / "temporal.log") as (address, temporal_pid):
         settings = Settings(env="test", database_url=database_url, temporal_address=address,

@@ -5,10 +5,12 @@ the backstop, so two racing retries end with one row (the loser fails, is retrie
 """
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -141,8 +143,7 @@ async def _record_events(session: AsyncSession, events: list[TaskEvent]) -> list
                         actor_department_code=e.actor.department_code, kind=e.kind, object_id=e.object_id,
                         department_code=e.department_code, detail=e.detail) for e in events}
     # One statement; the keys it answers are the events that were new (a retry's rows are already there).
-    inserted = set((await session.execute(
-        _insert_new(session, TimelineEvent).values(list(rows.values())).returning(TimelineEvent.key))).scalars())
+    inserted = set((await session.execute(_statements(session).new_events, list(rows.values()))).scalars())
     new = [e for e in events if e.key in inserted and rows.pop(e.key, None) is not None]
     await audit.append_many(session, [
         audit.Entry(actor=as_actor(e.actor), action=f"task.{e.kind}", target=_audit_target(e), change=e.detail,
@@ -157,27 +158,47 @@ async def record_notification(session: AsyncSession, n: NotificationRecord) -> N
 
 async def _record_notifications(session: AsyncSession, notifications: list[NotificationRecord]) -> None:
     if notifications:
-        await session.execute(_insert_new(session, Notification).values([
+        await session.execute(_statements(session).new_notifications, [
             dict(key=n.key, task_id=n.task_id, department_code=n.department_code, kind=n.kind, message=n.message,
-                 created_at=n.created_at) for n in notifications]))
+                 created_at=n.created_at) for n in notifications])
 
 
-def _insert_new(session: AsyncSession, model):
-    """INSERT that skips rows whose primary key is already stored (PostgreSQL and SQLite say it the same way)."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing(index_elements=list(model.__mapper__.primary_key))
+@dataclass(frozen=True)
+class _Statements:
+    """The lifecycle's write statements for one dialect, built once (each call then only binds its rows)."""
+
+    new_events: Any
+    new_notifications: Any
+    overdue: Any
+
+
+@cache
+def _statements_for(dialect: str) -> _Statements:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert  # both say ON CONFLICT the same way
+
+    def new_rows(model):
+        return insert(model).on_conflict_do_nothing(index_elements=list(model.__mapper__.primary_key))
+
+    table = OverdueStep.__table__
+    overdue = insert(table)
+    # A new step is inserted; a stored one only takes its first resolution.
+    overdue = overdue.on_conflict_do_update(
+        index_elements=[table.c.key], set_={"resolved_at": overdue.excluded.resolved_at,
+                                            "resolution": overdue.excluded.resolution},
+        where=table.c.resolved_at.is_(None) & overdue.excluded.resolved_at.is_not(None))
+    return _Statements(new_events=new_rows(TimelineEvent).returning(TimelineEvent.key),
+                       new_notifications=new_rows(Notification), overdue=overdue)
+
+
+def _statements(session: AsyncSession) -> _Statements:
+    return _statements_for(session.bind.dialect.name)
 
 
 async def record_overdue(session: AsyncSession, rec: OverdueRecord) -> None:
     """Record an overdue step once; a later record with resolved_at resolves it (the first due time is kept)."""
-    row = await session.get(OverdueStep, rec.key)
-    if row is None:
-        row = OverdueStep(key=rec.key, task_id=rec.task_id, step=rec.step, department_code=rec.department_code,
-                          object_id=rec.object_id, due_at=rec.due_at, recorded_at=rec.recorded_at,
-                          resolved_at=rec.resolved_at, resolution=rec.resolution)
-        session.add(row)
-    elif rec.resolved_at is not None and row.resolved_at is None:
-        row.resolved_at, row.resolution = rec.resolved_at, rec.resolution
+    await session.execute(_statements(session).overdue, [dict(
+        key=rec.key, task_id=rec.task_id, step=rec.step, department_code=rec.department_code, object_id=rec.object_id,
+        due_at=rec.due_at, recorded_at=rec.recorded_at, resolved_at=rec.resolved_at, resolution=rec.resolution)])
     if rec.resolved_at is None:
         await _mark_overdue(session, rec)
 
@@ -185,18 +206,18 @@ async def record_overdue(session: AsyncSession, rec: OverdueRecord) -> None:
 async def _mark_overdue(session: AsyncSession, rec: OverdueRecord) -> None:
     """Flag the row the missed step belongs to, so lists show it without joining the overdue table."""
     if rec.step == "acknowledgement":
-        response = await session.get(TaskResponse, (rec.task_id, rec.department_code))
-        if response is not None:
-            response.overdue = True
+        flag = update(TaskResponse).where(TaskResponse.task_id == rec.task_id,
+                                          TaskResponse.department_code == rec.department_code).values(overdue=True)
     elif rec.step == "publication" and rec.object_id is not None:
-        result = await session.get(Result, f"{rec.task_id}:{rec.object_id}:{rec.department_code}")
-        if result is not None:
-            result.late = True
+        flag = update(Result).where(Result.result_id == f"{rec.task_id}:{rec.object_id}:{rec.department_code}") \
+            .values(late=True)
     elif rec.key.endswith(f":{rec.step}"):
         # Follow-up steps are keyed "<followup_id>:<step>" by the object workflow.
-        followup = await session.get(Followup, rec.key[: -len(rec.step) - 1])
-        if followup is not None:
-            followup.overdue = True
+        flag = update(Followup).where(Followup.followup_id == rec.key[: -len(rec.step) - 1]).values(overdue=True)
+    else:
+        return
+    # Rows this session already holds keep their own values: the workflow's later records carry the flag too.
+    await session.execute(flag.execution_options(synchronize_session=False))
 
 
 async def record_schedule(session: AsyncSession, rec: ScheduleRecord) -> None:

@@ -137,8 +137,10 @@ class JointTaskWorkflow:
                     department_code=dept, due_at=r.due.due_at, recorded_at=now))
                 await self._notify(None, "ack_overdue", f"{dept} 未在期限内响应任务“{self._task.name}”")
                 await self._event(SYSTEM_ACTOR, "ack_overdue", {"due_at": r.due.due_at.isoformat()}, department=dept)
-                await self._snapshot()
+        # The overdue record flags the response row itself: no task snapshot needed (deadlines of many tasks
+        # often fall due together, so this path is kept to one small write).
         await self._writes.flush()
+        self._publish_search_attributes()
 
     async def _start_object(self, obj):
         task = self._task
