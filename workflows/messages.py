@@ -409,5 +409,8 @@ class TaskState(BaseModel):
     draw: DrawOutcome | None = None
     schedule: dict[int, date] = {}
     schedule_confirmed_by: list[str] = []
+    # One entry per object whose inspection has started, as the object last reported it: objects report what the
+    # task acts on (stage, an earlier deadline, the overdue flag), so forms here may lag; the read model's
+    # results are current.
     objects: dict[int, ObjectProgress] = {}
     cancel_reason: str = ""

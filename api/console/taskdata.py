@@ -89,16 +89,20 @@ class TaskView:
 
 
 def _forms_and_followups(task: dict) -> tuple[dict[int, dict[str, dict]], dict[int, list[dict]]]:
+    """Forms and follow-ups from the read model (written before each action answers); a department that inspects
+    an object whose inspection has started and has no form yet has one to enter."""
     forms: dict[int, dict[str, dict]] = {}
     followups: dict[int, list[dict]] = {}
     for row in task.get("results") or []:
-        forms.setdefault(int(row["object_id"]), {})[row["department_code"]] = dict(row)
-    for key, progress in ((task.get("live") or {}).get("objects") or {}).items():
-        oid = int(key)
-        for form in progress.get("forms", []):
-            merged = forms.setdefault(oid, {}).setdefault(form["department_code"], {})
-            merged.update({k: v for k, v in form.items() if v is not None or k not in merged})
-        followups[oid] = list(progress.get("followups", []))
+        oid = int(row["object_id"])
+        forms.setdefault(oid, {})[row["department_code"]] = dict(row)
+        followups.setdefault(oid, []).extend(row.get("followups") or [])
+    live = task.get("live") or {}
+    for key in live.get("objects") or {}:
+        for dept in live.get("participants") or []:
+            forms.setdefault(int(key), {}).setdefault(dept, {"department_code": dept, "state": "not_entered"})
+    for rows in followups.values():
+        rows.sort(key=lambda f: f["followup_id"])
     return forms, followups
 
 
