@@ -13,6 +13,9 @@ SEARCH_ATTRIBUTES = {
 }
 
 SQLITE_PRAGMAS = ("journal_mode=wal", "synchronous=normal")
+# The server keeps this many workflows' state in memory (default 512): every open task and each of its objects is
+# one, and one that is not cached is read back from the database on each of its events.
+DYNAMIC_CONFIG = {"history.cacheMaxSize": 20_000}
 
 
 def temporal_cli() -> str:
@@ -37,4 +40,6 @@ def dev_server_args(*, db_file: Path | None, port: int, ui_port: int | None, nam
             args += ["--sqlite-pragma", pragma]
     for name, kind in SEARCH_ATTRIBUTES.items():
         args += ["--search-attribute", f"{name}={kind}"]
+    for key, value in DYNAMIC_CONFIG.items():
+        args += ["--dynamic-config-value", f"{key}={value}"]
     return args
