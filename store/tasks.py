@@ -41,8 +41,8 @@ def as_actor(actor: ActorRef) -> audit.Actor:
 async def record_batch(session: AsyncSession, batch: ReadModelBatch) -> list[str]:
     """Every record of a workflow's batch in the caller's transaction; answers their keys.
 
-    Rows the batch touches are read with one query per table, not one per record, and the audit records of the
-    events are appended last, so the audit chain's lock is held only for the end of the transaction."""
+    Rows the batch touches are read with one query per table, not one per record; events, notifications and
+    overdue steps are written with one statement each."""
     held = []  # the session holds loaded rows weakly: these references keep them there for record_task
     if batch.snapshots:
         task_ids = {s.task.task_id for s in batch.snapshots}
@@ -139,12 +139,16 @@ async def _record_events(session: AsyncSession, events: list[TaskEvent]) -> list
     """Insert the timeline events not stored yet, each with its audit record; answers the new ones."""
     if not events:
         return []
-    rows = {e.key: dict(key=e.key, task_id=e.task_id, at=e.at, actor=e.actor.username, role=e.actor.role,
-                        actor_department_code=e.actor.department_code, kind=e.kind, object_id=e.object_id,
-                        department_code=e.department_code, detail=e.detail) for e in events}
+    first: dict[str, TaskEvent] = {}
+    for e in events:
+        first.setdefault(e.key, e)
+    unique = list(first.values())
     # One statement; the keys it answers are the events that were new (a retry's rows are already there).
-    inserted = set((await session.execute(_statements(session).new_events, list(rows.values()))).scalars())
-    new = [e for e in events if e.key in inserted and rows.pop(e.key, None) is not None]
+    inserted = set((await session.execute(_statements(session).new_events, [dict(
+        key=e.key, task_id=e.task_id, at=e.at, actor=e.actor.username, role=e.actor.role,
+        actor_department_code=e.actor.department_code, kind=e.kind, object_id=e.object_id,
+        department_code=e.department_code, detail=e.detail) for e in unique])).scalars())
+    new = [e for e in unique if e.key in inserted]
     await audit.append_many(session, [
         audit.Entry(actor=as_actor(e.actor), action=f"task.{e.kind}", target=_audit_target(e), change=e.detail,
                     at=e.at) for e in new])

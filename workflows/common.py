@@ -1,7 +1,7 @@
 """Shared by the workflows: activity calls with our timeouts, business errors, search attributes."""
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
 from temporalio import workflow
@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from activities.calendar import DeadlineAnswer, DeadlineRequest
+    from domain.workdays import local_date
     from workflows.messages import ActorRef, ReadModelBatch
 
 # Read-model writes, deadline arithmetic and the seed are short: they run as local activities, inside the workflow
@@ -103,7 +104,7 @@ class DeadlineCache:
                 return answer.model_copy(update={
                     "due_at": answer.due_at + shift,
                     "remind_at": answer.remind_at + shift if answer.remind_at else None})
-            if _beijing_date(start) == _beijing_date(request.start):
+            if local_date(start) == local_date(request.start):  # the day the activity counts from
                 return answer
         answer = await call("compute_deadline", request, DeadlineAnswer)
         self._answers[key] = (request.start, answer)
@@ -112,10 +113,6 @@ class DeadlineCache:
     def clear(self) -> None:
         """The calendar changed: count again."""
         self._answers.clear()
-
-
-def _beijing_date(moment: datetime):
-    return moment.astimezone(timezone(timedelta(hours=8))).date()
 
 
 def seconds_until(when: datetime | None) -> float | None:
