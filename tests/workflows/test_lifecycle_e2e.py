@@ -1,24 +1,23 @@
 """A joint task driven from launch to close through the HTTP API, on the real Temporal dev server, in drill mode.
 
 One working day lasts DRILL seconds, so the 2-day acknowledgement and 20-day publication deadlines really expire.
+The task takes most paths a task can take (a decline, an overdue acknowledgement extended, a returned form, a
+confidential one, an overdue publication, every kind of follow-up): its histories are the replay test's "full" ones.
 """
 
 import asyncio
-import os
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
 
-from tests.workflows.world import build_world, fix_inspection_day, task_body
-from workflows.registry import WORKFLOWS
+from tests.workflows.recording import replay_and_keep
+from tests.workflows.world import DEPARTMENTS, build_world, fix_inspection_day, task_body
 
 DRILL = 1.0
 BEIJING = timezone(timedelta(hours=8))
-HISTORIES = Path(__file__).parent / "histories"
+# A fourth department, invited only to decline.
+WITH_HEALTH = {**DEPARTMENTS, "HEALTH": "卫生健康委员会"}
 
 
 @pytest.fixture
@@ -44,21 +43,27 @@ async def overdue_rows(client, office, **match):
 
 
 async def test_full_lifecycle_through_the_api(client, worker, session_factory, temporal_client):
-    w = await build_world(session_factory, client)
+    w = await build_world(session_factory, client, departments=WITH_HEALTH)
     counted = await client.get("/api/v1/tasks/population", headers=w["lead_op"],
                                params={"region_codes": task_body()["scope"]["region_codes"]})
     assert counted.json() == {"total": 12, "by_credit_risk_class": {"A": 3, "B": 3, "C": 3, "D": 3}}
     bad_class = await client.get("/api/v1/tasks/population", headers=w["lead_op"], params={"credit_risk_classes": "E"})
     assert bad_class.status_code == 422 and "credit_risk_classes" in bad_class.text
-    launched = await client.post("/api/v1/tasks", headers=w["lead_op"], json=task_body())
+    body = task_body()
+    body["responders"].append({"department_code": "HEALTH", "item_codes": ["HEALTH-01"]})
+    launched = await client.post("/api/v1/tasks", headers=w["lead_op"], json=body)
     assert launched.status_code == 201, launched.text
     task = launched.json()
     task_id = task["id"]
     assert task["stage"] == "awaiting_responses" and len(task["seed_commitment"]) == 64
-    assert {r["department_code"] for r in task["responders"]} == {"ENV", "SAFE"}
+    assert {r["department_code"] for r in task["responders"]} == {"ENV", "SAFE", "HEALTH"}
     assert all(r["drill"] for r in task["responders"])
 
-    # ENV accepts in time; SAFE stays silent until its acknowledgement is overdue and the office steps in.
+    # HEALTH declines and ENV accepts in time; SAFE stays silent until its acknowledgement is overdue and the office
+    # steps in.
+    declined = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w["health_op"],
+                                 json={"accept": False, "reason": "本部门无对应检查事项"})
+    assert declined.status_code == 200 and declined.json()["state"] == "declined"
     ack = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w["env_op"], json={"accept": True})
     assert ack.status_code == 200 and ack.json()["late"] is False
     again = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w["env_op"], json={"accept": True})
@@ -115,7 +120,10 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
             body = {"result_code": code if obj == first else "no_issue", "item_codes": [item],
                     "inspection_date": today, "findings": "现场检查"}
             if body["result_code"] == "corrected_on_site":
-                body["rectification_due"] = today
+                # The enterprise raised a demand that could not be answered on site: a 7-working-day follow-up.
+                body.update(rectification_due=today, enterprise_demands=["希望提供整改指导"], demands_solved_on_site=False)
+            if (obj, dept) == (second, "safe"):
+                body.update(confidential=True, confidential_reason="涉及安全生产敏感信息")
             r = await client.post(f"/api/v1/tasks/{task_id}/objects/{obj}/results", headers=w[f"{dept}_op"], json=body)
             assert r.status_code == 201, r.text
     dup = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/results", headers=w["env_op"],
@@ -147,7 +155,7 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
                 continue
             ok = await client.post(f"/api/v1/results/{task_id}:{obj}:{dept.upper()}/approve", headers=w[f"{dept}_ap"])
             assert ok.status_code == 200, ok.text
-            assert ok.json()["state"] == "published"
+            assert ok.json()["state"] == ("confidential" if (obj, dept) == (second, "safe") else "published")
     rows = await eventually(lambda: overdue_rows(client, w["office"], task_id=task_id, step="publication", status="overdue"),
                             timeout=20 * DRILL + 15)
     assert rows[0]["department_code"] == "SAFE" and rows[0]["object_id"] == third
@@ -157,7 +165,20 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     late = await client.post(f"/api/v1/results/{task_id}:{third}:SAFE/approve", headers=w["safe_ap"])
     assert late.status_code == 200 and late.json()["late"] is True
 
-    # Follow-up: the rectification re-check, and a transfer that the receiving department acknowledges.
+    # Follow-up: the enterprise demand (overdue by now), a case filing opened by hand, the rectification re-check,
+    # and a transfer that the receiving department acknowledges.
+    demand_overdue = await eventually(lambda: overdue_rows(client, w["office"], task_id=task_id,
+                                                           step="enterprise_demand", status="overdue"))
+    assert [r["department_code"] for r in demand_overdue] == ["LEAD"]
+    answered = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
+                                 json={"kind": "enterprise_demand", "outcome": "已书面答复"})
+    assert answered.status_code == 200 and answered.json()["state"] == "done", answered.text
+    opened = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
+                               json={"kind": "case_filing", "action": "open"})
+    assert opened.status_code == 200 and opened.json()["state"] == "open", opened.text
+    filed = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
+                              json={"kind": "case_filing", "outcome": "已立案（湘潭市监立〔2026〕1号）"})
+    assert filed.status_code == 200 and filed.json()["state"] == "done", filed.text
     recheck = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
                                 json={"kind": "rectification_recheck", "passed": True, "outcome": "已整改"})
     assert recheck.status_code == 200 and recheck.json()["state"] == "done", recheck.text
@@ -183,9 +204,13 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     assert {"launched", "ack_overdue", "response_extended", "draw_confirmed", "closed"} <= set(kinds)
     public = (await client.get("/api/v1/public/results", params={"q": ""})).json()
     published = [r for r in public["results"] if r["task_id"] == task_id]
-    assert len(published) == 9
+    assert len(published) == 8, "the confidential form is recorded, never published"
     assert not any("inspector" in key for r in published for key in r)
-    await _replay_and_maybe_record(temporal_client, task_id, selection)
+    await replay_and_keep(temporal_client, {
+        "joint_task_full": f"joint-task-{task_id}",
+        "object_inspection_followups": f"joint-task-{task_id}-object-{first}",
+        "object_inspection_returned_confidential": f"joint-task-{task_id}-object-{second}",
+        "object_inspection_publication_overdue": f"joint-task-{task_id}-object-{third}"})
 
 
 async def _listed(temporal_client, query: str) -> list[str]:
@@ -196,16 +221,3 @@ async def _stage_is(handle, stage: str) -> bool:
     from workflows.joint_task import JointTaskWorkflow
 
     return (await handle.query(JointTaskWorkflow.state)).stage == stage
-
-
-async def _replay_and_maybe_record(temporal_client, task_id: str, selection: list[int]) -> None:
-    """Replay the histories this run produced; with JOINTCHECK_RECORD_HISTORIES=1, keep them for the replay test."""
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
-    ids = [f"joint-task-{task_id}", f"joint-task-{task_id}-object-{selection[0]}"]
-    for workflow_id in ids:
-        history = await temporal_client.get_workflow_handle(workflow_id).fetch_history()
-        await replayer.replay_workflow(history)
-        if os.environ.get("JOINTCHECK_RECORD_HISTORIES") == "1":
-            HISTORIES.mkdir(exist_ok=True)
-            name = "joint_task" if workflow_id.count("-object-") == 0 else "object_inspection"
-            (HISTORIES / f"{name}.json").write_text(history.to_json())

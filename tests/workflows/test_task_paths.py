@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.workflows.recording import replay_and_keep
 from tests.workflows.world import build_world, task_body
 from workflows.joint_task import JointTaskWorkflow
 
@@ -92,6 +93,7 @@ async def test_a_decline_and_a_removed_silent_responder_leave_the_lead_to_draw_a
     assert {"launched", "responses_complete"} <= kinds
     responses = {r["department_code"]: r for r in detail["responses"]}
     assert responses["ENV"]["state"] == "declined" and responses["ENV"]["reason"] == "本部门无对应检查事项"
+    await replay_and_keep(temporal_client, {"joint_task_declined_and_removed": f"joint-task-{task_id}"})
 
 
 async def test_the_lead_cancels_with_a_reason_and_the_task_refuses_everything_after(client, worker, session_factory,
@@ -112,6 +114,7 @@ async def test_the_lead_cancels_with_a_reason_and_the_task_refuses_everything_af
     assert late.status_code in (404, 409)
     detail = (await client.get(f"/api/v1/tasks/{task_id}", headers=w["office"])).json()
     assert detail["stage"] == "cancelled" and detail["cancel_reason"] == "上级部署调整"
+    await replay_and_keep(temporal_client, {"joint_task_cancelled_awaiting_responses": f"joint-task-{task_id}"})
 
 
 async def test_the_office_cancels_an_inspecting_task_and_every_object_closes(client, worker, session_factory,
@@ -134,6 +137,8 @@ async def test_the_office_cancels_an_inspecting_task_and_every_object_closes(cli
     after = await client.post(f"/api/v1/tasks/{task_id}/objects/{selection[1]}/results", headers=w["env_op"],
                               json={"result_code": "no_issue", "inspection_date": today})
     assert after.status_code in (404, 409)
+    await replay_and_keep(temporal_client, {"joint_task_cancelled_inspecting": f"joint-task-{task_id}",
+                                            "object_inspection_cancelled": f"joint-task-{task_id}-object-{selection[0]}"})
 
 
 async def test_office_notices_and_statistics_through_the_api(client, worker, session_factory, temporal_client):
@@ -217,3 +222,4 @@ async def test_a_transfer_reaches_a_department_outside_the_task_and_each_departm
     lead_own = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
                                  json={"kind": "transfer", "receiving_department_code": "ENV", "outcome": "移送"})
     assert lead_own.status_code == 200 and lead_own.json()["department_code"] == "LEAD"
+    await replay_and_keep(temporal_client, {"object_inspection_transfer_outside_task": f"joint-task-{task_id}-object-{first}"})

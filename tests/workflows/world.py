@@ -23,16 +23,17 @@ class World:
         return self.headers[username]
 
 
-async def build_world(session_factory, client, *, objects: int = 12, inspectors_per_dept: int = 4) -> World:
+async def build_world(session_factory, client, *, objects: int = 12, inspectors_per_dept: int = 4,
+                      departments: dict[str, str] = DEPARTMENTS) -> World:
     """Insert the directory and accounts, then log every account in through the API."""
     password_hash = hash_password(PASSWORD)
     async with session_factory() as session:
-        for code, name in DEPARTMENTS.items():
+        for code, name in departments.items():
             session.add(Department(code=code, name=name, level="city", region_code="430300"))
         await session.flush()
-        for index, code in enumerate(DEPARTMENTS):
+        for index, code in enumerate(departments):
             session.add(Item(code=f"{code}-01", version=1, is_current=True, department_code=code,
-                             name=f"{DEPARTMENTS[code]}检查事项", legal_basis="法规", subject=DEPARTMENTS[code],
+                             name=f"{departments[code]}检查事项", legal_basis="法规", subject=departments[code],
                              content="检查内容", method="on_site", category="key", item_class="B",
                              annual_ratio_cap=None, required_tags=[code.lower()], published=True, created_by="test"))
             for n in range(inspectors_per_dept):
@@ -53,7 +54,7 @@ async def build_world(session_factory, client, *, objects: int = 12, inspectors_
         await session.commit()
         object_ids = [o.id for o in objs]
     headers = {}
-    for code in DEPARTMENTS:
+    for code in departments:
         for role in ("op", "ap"):
             headers[f"{code.lower()}_{role}"] = await login(client, f"{code.lower()}_{role}")
     headers["office"] = await login(client, "office")
