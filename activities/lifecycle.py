@@ -4,11 +4,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from config.settings import Settings
-from store import results, tasks
-from workflows.messages import (
+from domain.records import (
     FollowupRecord, FormRecord, NotificationRecord, OverdueRecord, ReadModelBatch, ScheduleRecord, TaskEvent,
     TaskSnapshot,
 )
+from store import read_model, results
 
 
 class LifecycleActivities:
@@ -27,37 +27,37 @@ class LifecycleActivities:
     async def record_batch(self, batch: ReadModelBatch) -> list[str]:
         """A workflow's queued writes in one transaction (what the workflows call); answers the keys written."""
         async with self._sessions.begin() as session:
-            return await tasks.record_batch(session, batch)
+            return await read_model.record_batch(session, batch)
 
     @activity.defn(name="record_task")
     async def record_task(self, snapshot: TaskSnapshot) -> None:
         """Upsert the task row, its participants and its responders."""
         async with self._sessions.begin() as session:
-            await tasks.record_task(session, snapshot)
+            await read_model.record_task(session, snapshot)
 
     @activity.defn(name="record_event")
     async def record_event(self, event: TaskEvent) -> None:
         """Add a timeline event and, with it in the same transaction, its audit record — once."""
         async with self._sessions.begin() as session:
-            await tasks.record_event(session, event)
+            await read_model.record_events(session, [event])
 
     @activity.defn(name="notify")
     async def notify(self, notification: NotificationRecord) -> None:
         """Put a notification in the outbox, once."""
         async with self._sessions.begin() as session:
-            await tasks.record_notification(session, notification)
+            await read_model.record_notifications(session, [notification])
 
     @activity.defn(name="record_overdue")
     async def record_overdue(self, record: OverdueRecord) -> None:
         """Record (or resolve) an overdue step and flag the response, form or follow-up it belongs to."""
         async with self._sessions.begin() as session:
-            await tasks.record_overdue(session, record)
+            await read_model.record_overdue(session, record)
 
     @activity.defn(name="record_schedule")
     async def record_schedule(self, record: ScheduleRecord) -> None:
         """Store the joint inspection day of the drawn objects."""
         async with self._sessions.begin() as session:
-            await tasks.record_schedule(session, record)
+            await read_model.record_schedule(session, record)
 
     @activity.defn(name="record_form")
     async def record_form(self, record: FormRecord) -> None:

@@ -2,7 +2,7 @@
 
 from temporalio.client import Client
 
-from workflows.messages import CalendarChanged
+from workflows.inputs import CalendarChanged
 
 
 async def signal_running_tasks(client: Client, year: int) -> int:

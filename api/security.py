@@ -1,23 +1,13 @@
-"""Password hashing (argon2) and signed bearer tokens (HS256 JWT)."""
+"""Signed bearer tokens (HS256 JWT); the routers take password hashing from here too (it lives in store.passwords,
+which the CLI and the demo data use without the API)."""
 
 from datetime import datetime, timedelta, timezone
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
-_hasher = PasswordHasher()
+from store.passwords import hash_password, verify_password
 
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, InvalidHashError):
-        return False
+__all__ = ["hash_password", "issue_token", "read_token", "verify_password"]
 
 
 def issue_token(*, username: str, secret: str, ttl: timedelta) -> tuple[str, datetime]:

@@ -6,7 +6,8 @@
 Creates the named database (dropping it first if it exists), migrates it, and for each directory size (1,000,000
 and 10,000,000 objects) fills inspection_objects by COPY, then draws 200 objects from a filtered population of
 about 1,000,000: the whole active directory of the first, one region of ten in the second. The project's draw is
-what the draw activity runs (store.draws.freeze_population, domain.draw.population_sha256, domain.draw.select);
+what the draw activity runs (store.draw_population.freeze_population, domain.draw.population_sha256,
+domain.draw.select);
 the naive one is `SELECT id … WHERE <same scope> ORDER BY random() LIMIT 200` on the same data in the same run.
 Prints the median wall time of several alternating runs and the ratio, then drops the database.
 """
@@ -32,12 +33,13 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from activities.draw import DrawActivities  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from domain import draw as protocol  # noqa: E402
+from domain.draw_records import DrawRequest  # noqa: E402
 from domain.identifiers import USCC_CHARSET, make_uscc  # noqa: E402
-from store import draws, migrate  # noqa: E402
+from domain.records import ActorRef, ObjectScope  # noqa: E402
+from store import draw_population, migrate  # noqa: E402
 from store.db import make_engine, make_session_factory  # noqa: E402
 from store.models import InspectionObject  # noqa: E402
 from store.scope import scope_conditions  # noqa: E402
-from workflows.messages import ActorRef, DrawRequest, ObjectScope  # noqa: E402
 
 REGIONS = ("430302", "430304", "430321", "430381", "430382", "430371", "430372", "430373", "430102", "430103")
 INDUSTRIES = ("C1419", "F5211", "H6210", "C2710", "E4700")
@@ -114,7 +116,7 @@ async def project_draw(factory, scope: ObjectScope, seed: str) -> tuple[dict[str
     """What the draw activity runs to freeze and draw: population query, SHA-256 of the ids, counter-mode selection."""
     marks = [time.perf_counter()]
     async with factory() as session:
-        strata = await draws.freeze_population(session, scope, None)
+        strata = await draw_population.freeze_population(session, scope, None)
     marks.append(time.perf_counter())
     protocol.population_sha256(strata)
     marks.append(time.perf_counter())

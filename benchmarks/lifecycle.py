@@ -37,7 +37,6 @@ import psycopg  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from api.app import create_app  # noqa: E402
-from api.temporal import connect  # noqa: E402
 from benchmarks.lifecycle_deadlines import run_deadlines  # noqa: E402
 from benchmarks.lifecycle_stack import (  # noqa: E402
     cpu_seconds, dedicated_database, machine_busy_seconds, temporal_dev_server, wait_for_temporal,
@@ -45,6 +44,7 @@ from benchmarks.lifecycle_stack import (  # noqa: E402
 )
 from benchmarks.lifecycle_tasks import Driver, run_tasks  # noqa: E402
 from config.settings import Settings  # noqa: E402
+from config.temporal import connect  # noqa: E402
 from tests.workflows.world import build_world  # noqa: E402
 from worker.temporal_server import temporal_cli  # noqa: E402
 

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from temporalio.client import Client
 
 from config.settings import Settings
-from store import tasks as task_store
+from domain.records import (
+    SYSTEM_ACTOR, ActorRef, NotificationRecord, ObjectScope, OverdueRecord, Participant, TaskEvent, TaskInput,
+)
+from store import read_model
 from store.models.tasks import OverdueStep, Task, TaskResponse
 from tests.workflows.world import REGION
 from workflows.joint_task import JointTaskWorkflow
-from workflows.messages import (
-    ActorRef, NotificationRecord, ObjectScope, OverdueRecord, Participant, SYSTEM_ACTOR, TaskEvent, TaskInput,
-)
 
 LEAD = ActorRef(username="lead_op", role="dept_operator", department_code="LEAD")
 NAIVE_POLL_SECONDS = 1.0
@@ -122,15 +122,15 @@ async def _naive_overdue(sessions, task_id: str, due_at: datetime) -> None:
     """What the workflow writes when an acknowledgement timer fires: overdue step, office notification, event."""
     now = datetime.now(timezone.utc)
     async with sessions.begin() as session:
-        await task_store.record_overdue(session, OverdueRecord(
+        await read_model.record_overdue(session, OverdueRecord(
             key=f"{task_id}:ack:ENV", task_id=task_id, step="acknowledgement", department_code="ENV", due_at=due_at,
             recorded_at=now))
-        await task_store.record_notification(session, NotificationRecord(
+        await read_model.record_notifications(session, [NotificationRecord(
             key=f"naive:{task_id}:n1", task_id=task_id, kind="ack_overdue", message="ENV 未在期限内响应",
-            created_at=now))
-        await task_store.record_event(session, TaskEvent(
+            created_at=now)])
+        await read_model.record_events(session, [TaskEvent(
             key=f"naive:{task_id}:2", task_id=task_id, at=now, actor=SYSTEM_ACTOR, kind="ack_overdue",
-            department_code="ENV", detail={"due_at": due_at.isoformat()}))
+            department_code="ENV", detail={"due_at": due_at.isoformat()})])
 
 
 async def run_deadlines(settings: Settings, client: Client, sessions, args) -> None:

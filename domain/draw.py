@@ -21,7 +21,6 @@ from itertools import islice
 
 ALGORITHM_VERSION = "jointcheck-draw-v1"
 NON_STRATIFIED = "all"
-CREDIT_RISK_CLASSES = ("A", "B", "C", "D")
 
 _SEED_HEX = re.compile(r"[0-9a-fA-F]{64}")
 # Keys are hashed and written into a digest manifest; a tiny alphabet keeps both encodings unambiguous.

@@ -169,9 +169,14 @@ def drill_working_days_overdue(due_at: datetime, now: datetime, seconds_per_work
 
 
 def local_date(instant: datetime) -> date:
-    """The Asia/Shanghai calendar date of an aware instant."""
+    """The Asia/Shanghai calendar date of an aware instant ("today in Beijing" of workflow.now() or datetime.now())."""
     _require_aware(instant)
     return instant.astimezone(SHANGHAI).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """24:00 of a calendar day in Beijing (written as 00:00 of the next day): a deadline given as a date."""
+    return _start_of(day + _ONE_DAY)
 
 
 def _start_of(day: date) -> datetime:

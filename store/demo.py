@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.security import hash_password
 from domain.identifiers import make_id_card, make_uscc
 from store import audit
 from store.models import Department, InspectionObject, Inspector, Item, RegionAdjacency, User
+from store.passwords import hash_password
 
 DEMO_PASSWORD = "jointcheck2026"
 CITY = ("430300", "湘潭市")

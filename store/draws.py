@@ -1,111 +1,108 @@
-"""The draw in the read model (SPEC §5): freeze the population once, keep it compactly, publish the record.
+"""The draw in the read model (SPEC §5): proposed from the frozen population, confirmed once, then published.
 
-Population storage: one `draw_populations` row per stratum; the ascending ids become their gaps (the first id,
-then each difference) packed as unsigned 64-bit little-endian integers and zlib-compressed. Gaps of a dense
-directory are tiny, so a million ids take well under a megabyte and decode in tens of milliseconds.
+Each function runs in the caller's transaction and locks the task's draw row, so a retried activity finds either
+nothing or everything. A refusal (bad seed, an exclusion that is not in the selection, an empty rule) is a
+DrawRefused naming the field; store/draw_population.py keeps the population itself.
 """
 
-import operator
-import sys
-import zlib
-from array import array
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
-from itertools import accumulate, islice
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import draw as protocol
+from domain import sampling
+from domain.draw_records import DrawOutcome, DrawRequest, FusionWarning, ObjectRef
+from domain.lifecycle import ENTERED_FORM_STATES, FINAL_STAGES
+from domain.workdays import local_date
+from store.draw_population import freeze_population, frozen_population, population_rows
 from store.models import Department, InspectionObject
-from store.models.tasks import Draw, DrawPopulation, Result, Task, TaskObject
-from store.scope import ascending_id_parts, scope_conditions
-from workflows.messages import DrawOutcome, DrawRequest, FusionWarning, ObjectRef, ObjectScope
+from store.models.tasks import Draw, Result, Task, TaskObject
 
 _CHUNK = 5000
-_ENTERED_FORM_STATES = ("awaiting_approval", "returned", "published", "confidential")
-_FINISHED_STAGES = ("closed", "cancelled")
-_SHANGHAI = timezone(timedelta(hours=8))
 
 
-def encode_ids(ids: Sequence[int]) -> bytes:
-    """Strictly ascending ids → compressed little-endian u64 gaps; ValueError for ids out of order."""
-    gaps = array("Q", ids[:1])
+class DrawRefused(ValueError):
+    """The draw cannot be made as asked; the message names the field."""
+
+
+class SeedMismatch(DrawRefused):
+    """The seed does not open the commitment the draw was proposed under."""
+
+
+async def propose(session: AsyncSession, request: DrawRequest, *, now: datetime) -> DrawOutcome:
+    """Propose a draw: the first call freezes the population; later calls redraw from it with the exclusions.
+    A confirmed draw is answered as it is."""
+    row = await session.get(Draw, request.task_id, with_for_update=True)
+    if row is not None and row.confirmed_at is not None:
+        return outcome_of(row)
+    row, strata = await _frozen(session, row, request, now)
+    await _select(session, row, strata, request, now)
+    return outcome_of(row)
+
+
+async def confirm(session: AsyncSession, request: DrawRequest, *, now: datetime) -> DrawOutcome:
+    """Confirm once: reveal the seed, fix exclusions and selection, write the drawn objects; then immutable."""
+    row = await session.get(Draw, request.task_id, with_for_update=True)
+    if row is not None and row.confirmed_at is not None:
+        return outcome_of(row)
+    row, strata = await _frozen(session, row, request, now)
+    selection = await _select(session, row, strata, request, now)
+    row.seed, row.confirmed_at, row.confirmed_by = request.seed.lower(), now, request.actor.username
+    existing = set((await session.execute(select(TaskObject.object_id)
+                                          .where(TaskObject.task_id == request.task_id))).scalars())
+    session.add_all(TaskObject(task_id=request.task_id, object_id=o.object_id, uscc=o.uscc, name=o.name,
+                               region_code=o.region_code, credit_risk_class=o.credit_risk_class, stratum=o.stratum,
+                               ordinal=n, schedule_confirmed_by=[])
+                    for n, o in enumerate(selection, start=1) if o.object_id not in existing)
+    return outcome_of(row)
+
+
+async def _frozen(session: AsyncSession, row: Draw | None, request: DrawRequest,
+                  now: datetime) -> tuple[Draw, dict[str, Sequence[int]]]:
+    """The task's draw row and frozen population, freezing both now when this is the first call."""
     try:
-        gaps.extend(map(operator.sub, islice(ids, 1, None), ids))
-    except OverflowError as exc:  # a negative gap
-        raise ValueError("population: object ids must be strictly ascending") from exc
-    if 0 in gaps[1:]:
-        raise ValueError("population: an object id appears twice")
-    if sys.byteorder == "big":
-        gaps.byteswap()
-    return zlib.compress(gaps.tobytes(), 1)
+        commitment = protocol.seed_commitment(request.seed)
+    except ValueError as exc:
+        raise DrawRefused(str(exc)) from exc
+    if row is not None:
+        if commitment != row.seed_commitment:
+            raise SeedMismatch("the seed does not open the commitment this draw was proposed under")
+        return row, await frozen_population(session, request.task_id)
+    try:
+        classes = sampling.stratum_classes(request.credit_risk_ratios)
+        strata = await freeze_population(session, request.scope, classes)
+        sizes, ratios = sampling.planned_sizes({k: len(v) for k, v in strata.items()}, sample_size=request.sample_size,
+                                               ratio=request.ratio, credit_risk_ratios=request.credit_risk_ratios)
+        digests = protocol.population_sha256(strata)
+        populations = population_rows(request.task_id, strata)
+    except ValueError as exc:
+        raise DrawRefused(str(exc)) from exc
+    row = Draw(task_id=request.task_id, algorithm=protocol.ALGORITHM_VERSION, seed_commitment=commitment,
+               seed=None, scope=request.scope.model_dump(mode="json"),
+               population_size=sum(map(len, strata.values())), population_sha256=digests["overall"],
+               sizes=sizes, ratios=ratios, exclusions=[], selection=[], warnings=[], proposed_at=now,
+               proposed_by=request.actor.username)
+    session.add(row)
+    session.add_all(populations)
+    return row, strata
 
 
-def decode_ids(blob: bytes) -> protocol.AscendingIds:
-    """The ascending ids encode_ids packed."""
-    gaps = array("Q")
-    gaps.frombytes(zlib.decompress(blob))
-    if sys.byteorder == "big":
-        gaps.byteswap()
-    return protocol.AscendingIds(array("Q", accumulate(gaps)))
-
-
-async def freeze_population(session: AsyncSession, scope: ObjectScope,
-                            classes: Sequence[str] | None = None) -> dict[str, protocol.AscendingIds]:
-    """Eligible object ids, ascending: one stratum per credit-risk class in `classes`, else the single "all"."""
-    keys = [protocol.NON_STRATIFIED] if classes is None else list(classes)
-    if session.bind.dialect.name == "postgresql":
-        # Each part is ascending by the SQL's ORDER BY over the primary key, so no pass over a million ids here
-        # (encode_ids, which makes that pass anyway before anything is kept, refuses ids out of order); only the
-        # joins between parts are checked, and the parts merged by a sort if they overlap.
-        parts: dict[str, dict[int, protocol.AscendingIds]] = {}
-        async for number, rows in ascending_id_parts(session, scope, classes, protocol.NON_STRATIFIED):
-            for key, blob in rows:
-                parts.setdefault(key, {})[number] = protocol.AscendingIds.from_big_endian(blob, presorted=True)
-        found = {key: protocol.AscendingIds.concatenate([by_number[n] for n in sorted(by_number)])
-                 for key, by_number in parts.items()}
-    else:
-        o = InspectionObject
-        conditions = scope_conditions(scope)
-        if classes is not None:
-            conditions.append(o.credit_risk_class.in_(classes))
-        grouped: dict[str, list[int]] = {}
-        for object_id, cls in await session.execute(select(o.id, o.credit_risk_class).where(*conditions)
-                                                    .order_by(o.id)):
-            grouped.setdefault(protocol.NON_STRATIFIED if classes is None else cls, []).append(object_id)
-        found = {key: protocol.AscendingIds(ids) for key, ids in grouped.items()}
-    return {key: found.get(key, protocol.AscendingIds()) for key in keys}
-
-
-async def frozen_population(session: AsyncSession, task_id: str) -> dict[str, protocol.AscendingIds]:
-    """The population stored at the task's first draw."""
-    rows = (await session.execute(select(DrawPopulation).where(DrawPopulation.task_id == task_id))).scalars()
-    return {row.stratum: decode_ids(row.ids) for row in rows}
-
-
-def plan_sizes(request: DrawRequest, strata: dict[str, Sequence[int]]) -> tuple[dict[str, int], dict[str, str] | None]:
-    """Sample size per stratum and the ratios they follow from (None for a fixed sample size)."""
-    if request.credit_risk_ratios:
-        ratios = {k: str(v) for k, v in request.credit_risk_ratios.items()}
-        return protocol.sizes_from_ratios({k: len(v) for k, v in strata.items()}, ratios), ratios
-    (key, ids), = strata.items()
-    if request.sample_size is not None:
-        return {key: min(request.sample_size, len(ids))}, None
-    if request.ratio is not None:
-        return {key: protocol.size_from_ratio(len(ids), request.ratio)}, {key: str(request.ratio)}
-    raise ValueError("the task gives neither a sample size nor a ratio")
-
-
-def stratum_classes(request: DrawRequest) -> list[str] | None:
-    """The credit-risk classes to stratify by, or None for one stratum; ValueError for an unknown class."""
-    if not request.credit_risk_ratios:
-        return None
-    unknown = sorted(set(request.credit_risk_ratios) - set(protocol.CREDIT_RISK_CLASSES))
-    if unknown:
-        raise ValueError(f"credit_risk_ratios: unknown credit-risk classes {unknown}")
-    return sorted(request.credit_risk_ratios)
+async def _select(session: AsyncSession, row: Draw, strata: dict[str, Sequence[int]], request: DrawRequest,
+                  now: datetime) -> list[ObjectRef]:
+    """Run the protocol over the frozen population and keep selection, exclusions and fusion warnings."""
+    try:
+        selection = protocol.select(request.seed, strata, row.sizes, request.exclude, row.algorithm)
+    except ValueError as exc:
+        raise DrawRefused(str(exc)) from exc
+    refs = await object_refs(session, selection)
+    warnings = await fusion_warnings(session, request.task_id, [r.object_id for r in refs], local_date(now).year)
+    row.exclusions = sorted(set(request.exclude))
+    row.selection = [r.model_dump(mode="json") for r in refs]
+    row.warnings = [w.model_dump(mode="json") for w in warnings]
+    return refs
 
 
 async def object_refs(session: AsyncSession, selection: protocol.DrawSelection) -> list[ObjectRef]:
@@ -130,7 +127,7 @@ async def fusion_warnings(session: AsyncSession, task_id: str, object_ids: list[
     for chunk in _chunks(object_ids):
         rows = await session.execute(
             select(Result.object_id, Result.task_id, Result.department_code, Result.inspection_date)
-            .where(Result.object_id.in_(chunk), Result.task_id != task_id, Result.state.in_(_ENTERED_FORM_STATES),
+            .where(Result.object_id.in_(chunk), Result.task_id != task_id, Result.state.in_(ENTERED_FORM_STATES),
                    Result.inspection_date >= date(year, 1, 1), Result.inspection_date <= date(year, 12, 31))
             .order_by(Result.inspection_date, Result.result_id))
         for object_id, other, dept, day in rows:
@@ -138,7 +135,7 @@ async def fusion_warnings(session: AsyncSession, task_id: str, object_ids: list[
         rows = await session.execute(
             select(TaskObject.object_id, Task.task_id, Task.name).join(Task, Task.task_id == TaskObject.task_id)
             .where(TaskObject.object_id.in_(chunk), TaskObject.task_id != task_id,
-                   Task.stage.not_in(_FINISHED_STAGES)).order_by(Task.task_id))
+                   Task.stage.not_in(FINAL_STAGES)).order_by(Task.task_id))
         for object_id, other, name in rows:
             open_tasks.setdefault(object_id, []).append(f"{other}（{name}）")
     warnings = []
@@ -161,25 +158,6 @@ def outcome_of(row: Draw) -> DrawOutcome:
                        exclusions=row.exclusions, confirmed=row.confirmed_at is not None)
 
 
-def population_rows(task_id: str, strata: dict[str, Sequence[int]]) -> list[DrawPopulation]:
-    """The frozen population as one compact row per stratum; ValueError if its ids are not strictly ascending."""
-    return [DrawPopulation(task_id=task_id, stratum=key, size=len(ids), ids=encode_ids(ids))
-            for key, ids in strata.items()]
-
-
-def store_task_objects(session: AsyncSession, task_id: str, selection: list[ObjectRef],
-                       existing: set[int]) -> None:
-    """One task_objects row per drawn object (rows already there are kept)."""
-    session.add_all(TaskObject(task_id=task_id, object_id=o.object_id, uscc=o.uscc, name=o.name,
-                               region_code=o.region_code, credit_risk_class=o.credit_risk_class, stratum=o.stratum,
-                               ordinal=n, schedule_confirmed_by=[])
-                    for n, o in enumerate(selection, start=1) if o.object_id not in existing)
-
-
-async def task_object_ids(session: AsyncSession, task_id: str) -> set[int]:
-    return set((await session.execute(select(TaskObject.object_id).where(TaskObject.task_id == task_id))).scalars())
-
-
 async def public_record(session: AsyncSession, task_id: str) -> dict[str, Any] | None:
     """The public draw record: the commitment until the draw is confirmed, then the full verifiable record."""
     row = await session.get(Draw, task_id)
@@ -200,11 +178,6 @@ async def public_record(session: AsyncSession, task_id: str) -> dict[str, Any] |
 
 def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-
-
-def shanghai_year(at: datetime) -> int:
-    """The calendar year of an instant in Asia/Shanghai (UTC+8, no daylight saving)."""
-    return at.astimezone(_SHANGHAI).year
 
 
 async def published_draws(session: AsyncSession, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:

@@ -7,10 +7,11 @@ is only a suspect, held back and settled exactly by the writer (store.import_sql
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import datetime, timezone
 
 from domain.import_rows import Layout, clean_inspector, clean_object, map_header
 from domain.masterdata import FieldError
+from domain.workdays import local_date
 from store.import_files import UNDECODABLE, FileProblem, RowProblem, Table
 from store.import_stage import TARGETS, Prepared
 
@@ -76,7 +77,7 @@ class Batches:
         self.seen = SeenKeys(table.size)
         # Only a GB18030 decode can meet unknown bytes (UTF-8 was checked strictly while the file was scanned).
         self.check_decoding = table.encoding == "gb18030"
-        today = date.today()
+        today = local_date(datetime.now(timezone.utc))  # ID numbers are checked against the date in Beijing
         self.clean: Callable[[dict[str, str]], dict] = (
             clean_object if layout.kind == "objects" else lambda raw: clean_inspector(raw, today=today))
         self.rows_read = 0

@@ -9,13 +9,15 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.identifiers import mask_id_card, mask_phone
+from domain.records import ObjectScope
 from store import audit
 from store.models import InspectionObject, Inspector, Item
+from store.scope import json_list_has, scope_conditions
 
 ITEM_FIELDS = ("name", "legal_basis", "subject", "content", "method", "category", "item_class", "annual_ratio_cap",
                "frequency", "required_tags", "object_tags", "published")
@@ -137,18 +139,17 @@ class ObjectFilter:
     q: str | None = None
 
 
-def _tag_condition(column, tag: str) -> ColumnElement[bool]:
-    # Tags are a JSON list; the quoted element in its text form matches on SQLite and PostgreSQL alike.
-    return cast(column, String).contains(f'"{tag}"', autoescape=True)
-
-
 def _object_conditions(f: ObjectFilter) -> list[ColumnElement[bool]]:
+    """The directory list's filter is a scope of one value per field (the draw's scope, by the same SQL), in any
+    status unless one is asked for, plus a search by USCC prefix or name."""
     o = InspectionObject
-    equal = {o.region_code: f.region_code, o.industry_code: f.industry_code, o.kind: f.kind,
-             o.credit_risk_class: f.credit_risk_class, o.status: f.status}
-    conditions = [column == value for column, value in equal.items() if value]
-    if f.tag:
-        conditions.append(_tag_condition(o.tags, f.tag))
+
+    def one(value: str | None) -> list[str]:
+        return [value] if value else []
+
+    scope = ObjectScope(region_codes=one(f.region_code), industry_codes=one(f.industry_code), kinds=one(f.kind),
+                        credit_risk_classes=one(f.credit_risk_class), tags=one(f.tag))
+    conditions = scope_conditions(scope, status=f.status or None)
     if f.q:
         conditions.append(or_(o.uscc.startswith(f.q.upper(), autoescape=True), o.name.contains(f.q, autoescape=True)))
     return conditions
@@ -212,9 +213,9 @@ def _inspector_conditions(f: InspectorFilter) -> list[ColumnElement[bool]]:
     if f.active is not None:
         conditions.append(i.active.is_(f.active))
     if f.tag:
-        conditions.append(_tag_condition(i.tags, f.tag))
+        conditions.append(json_list_has(i.tags, f.tag))
     if f.region_code:
-        conditions.append(_tag_condition(i.region_codes, f.region_code))
+        conditions.append(json_list_has(i.region_codes, f.region_code))
     if f.q:
         # By name or certificate only: searching by ID number would let a masked list confirm a guessed number.
         conditions.append(or_(i.name.contains(f.q, autoescape=True),

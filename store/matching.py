@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import matching as rules
+from domain.draw_records import InspectorRef, MatchOutcome, MatchRequest
 from store.models import Inspector, Item, RegionAdjacency
 from store.models.tasks import Assignment, Matching
-from workflows.messages import InspectorRef, MatchOutcome, MatchRequest
 
 
 async def candidates(session: AsyncSession, department_code: str) -> tuple[list[rules.InspectorCandidate],

@@ -7,14 +7,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import workdays
+from domain.keys import ack_overdue_key, overdue_key
+from domain.lifecycle import FINAL_FORM_STATES, FINAL_STAGES, PROBLEM_CODES, followup_step
 from store import audit
 from store.models import Department, InspectionObject
 from store.models.tasks import Followup, Notice, OverdueStep, Result, Task, TaskResponse
 from store.rows import row_dict
-
-PROBLEM_CODES = ("corrected_on_site", "pending_followup", "unreachable", "refused")
-FINAL_FORM_STATES = ("published", "confidential")
-_OPEN_STAGES_EXCLUDED = ("closed", "cancelled")
 
 
 def _step(kind: str, key: str, task_id: str, department_code: str, object_id: int | None, step: str,
@@ -38,25 +36,24 @@ async def _recorded_overdue(session: AsyncSession, include_resolved: bool) -> li
 
 async def _due_soon(session: AsyncSession, now: datetime, until: datetime) -> list[dict[str, Any]]:
     """Running steps whose deadline falls within (now, until] and has not been missed yet."""
-    live = select(Task.task_id).where(Task.stage.not_in(_OPEN_STAGES_EXCLUDED))
+    live = select(Task.task_id).where(Task.stage.not_in(FINAL_STAGES))
     acks = await session.execute(select(TaskResponse).where(
         TaskResponse.state == "pending", TaskResponse.overdue.is_(False), TaskResponse.task_id.in_(live),
         TaskResponse.due_at > now, TaskResponse.due_at <= until))
-    rows = [_step("due_soon", f"{r.task_id}:ack:{r.department_code}", r.task_id, r.department_code, None,
+    rows = [_step("due_soon", ack_overdue_key(r.task_id, r.department_code), r.task_id, r.department_code, None,
                   "acknowledgement", r.due_at) for r in acks.scalars()]
     forms = await session.execute(select(Result).where(
         Result.state.not_in(FINAL_FORM_STATES), Result.late.is_(False), Result.task_id.in_(live),
         Result.publish_due_at > now, Result.publish_due_at <= until))
-    rows += [_step("due_soon", f"{r.result_id}:publication", r.task_id, r.department_code, r.object_id,
+    rows += [_step("due_soon", overdue_key(r.result_id, "publication"), r.task_id, r.department_code, r.object_id,
                    "publication", r.publish_due_at) for r in forms.scalars()]
     followups = await session.execute(select(Followup).where(
         Followup.state != "done", Followup.overdue.is_(False), Followup.task_id.in_(live),
         Followup.due_at > now, Followup.due_at <= until))
     for f in followups.scalars():
-        awaiting = f.state == "awaiting_acknowledgement"
-        step = "transfer_acknowledgement" if awaiting else f.kind
-        dept = f.receiving_department_code if awaiting else f.department_code
-        rows.append(_step("due_soon", f"{f.followup_id}:{step}", f.task_id, dept or "", f.object_id, step, f.due_at))
+        step, dept = followup_step(f.kind, f.state, f.department_code, f.receiving_department_code)
+        rows.append(_step("due_soon", overdue_key(f.followup_id, step), f.task_id, dept or "", f.object_id, step,
+                          f.due_at))
     return rows
 
 

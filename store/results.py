@@ -5,12 +5,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.lifecycle import FINAL_FORM_STATES
+from domain.records import FollowupRecord, FormRecord
 from store.models import Department, InspectionObject, Item
 from store.models.tasks import Followup, Result
 from store.rows import row_dict
-from workflows.messages import FollowupRecord, FormRecord
-
-FINAL_FORM_STATES = ("published", "confidential")
 
 
 async def record_form(session: AsyncSession, rec: FormRecord) -> None:

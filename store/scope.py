@@ -1,22 +1,49 @@
-"""The object scope of a task as SQL: the one place that turns an ObjectScope filter into a WHERE clause."""
+"""The object scope of a task as SQL: the one place that turns an ObjectScope into a WHERE clause, for the draw, the
+live population count and the directory list alike."""
 
 import asyncio
 import re
 import struct
 from collections.abc import AsyncIterator, Sequence
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select, text
+from sqlalchemy import Boolean, ColumnElement, and_, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
+from domain.records import ObjectScope
 from store.models import InspectionObject, Item
-from workflows.messages import ObjectScope
 
 
-def scope_conditions(scope: ObjectScope) -> list[ColumnElement[bool]]:
-    """Active objects matching every non-empty filter of the scope."""
+class json_list_has(FunctionElement):  # noqa: N801 - used like the SQL function it stands for
+    """`json_list_has(column, value)`: whether a JSON list column holds the string `value` as one of its elements.
+
+    Exact: the value is compared as a whole element, never as a pattern (`%`, `_` and quotes are plain characters);
+    PostgreSQL tests JSONB containment, SQLite looks through json_each."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "json_list_has"
+
+
+@compiles(json_list_has, "postgresql")
+def _json_list_has_postgresql(element, compiler, **kw) -> str:
+    column, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(CAST({column} AS JSONB) @> jsonb_build_array(CAST({value} AS TEXT)))"
+
+
+@compiles(json_list_has, "sqlite")
+def _json_list_has_sqlite(element, compiler, **kw) -> str:
+    column, value = (compiler.process(clause, **kw) for clause in element.clauses)
+    return (f"EXISTS (SELECT 1 FROM json_each({column}) AS element "
+            f"WHERE element.type = 'text' AND element.value = {value})")
+
+
+def scope_conditions(scope: ObjectScope, *, status: str | None = "active") -> list[ColumnElement[bool]]:
+    """Objects matching every non-empty filter of the scope (any of its values), in the given status (None: any)."""
     o = InspectionObject
-    conditions: list[ColumnElement[bool]] = [o.status == "active"]
+    conditions: list[ColumnElement[bool]] = [] if status is None else [o.status == status]
     if scope.region_codes:
         conditions.append(o.region_code.in_(scope.region_codes))
     if scope.industry_codes:
@@ -26,9 +53,7 @@ def scope_conditions(scope: ObjectScope) -> list[ColumnElement[bool]]:
     if scope.credit_risk_classes:
         conditions.append(o.credit_risk_class.in_(scope.credit_risk_classes))
     if scope.tags:
-        # Tags are a JSON list; matching the quoted element in its text form works on SQLite and PostgreSQL alike.
-        tags_text = cast(o.tags, String)
-        conditions.append(or_(*[tags_text.like(f'%"{tag}"%') for tag in scope.tags]))
+        conditions.append(or_(*[json_list_has(o.tags, tag) for tag in scope.tags]))
     return conditions
 
 

@@ -8,8 +8,8 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities import build_activities
-from api.temporal import connect
 from config.settings import Settings
+from config.temporal import connect
 from store.db import make_engine, make_session_factory
 from worker.chainer import keep_linking
 from workflows.registry import WORKFLOWS

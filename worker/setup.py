@@ -2,12 +2,12 @@
 
 from sqlalchemy import func, select
 
-from api.security import hash_password
 from config.settings import Settings
 from store import accounts, migrate
 from store.audit import SYSTEM
 from store.db import make_engine, make_session_factory, sync_url
 from store.models import Department
+from store.passwords import hash_password
 
 ROLES_WITH_DEPARTMENT = ("dept_operator", "dept_approver")
 

@@ -1,6 +1,5 @@
-"""Shared by the workflows: activity calls with our timeouts, business errors, search attributes."""
+"""Shared by the workflows: activity calls with our timeouts, business errors, search attributes, deadlines."""
 
-import asyncio
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
@@ -9,11 +8,9 @@ from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
-
     from activities.calendar import DeadlineAnswer, DeadlineRequest
+    from domain.records import ActorRef
     from domain.workdays import local_date
-    from workflows.messages import ActorRef, ReadModelBatch
 
 # Read-model writes, deadline arithmetic and the seed are short: they run as local activities, inside the workflow
 # task on the worker that holds the workflow — no round trip through the server per write, one marker per result
@@ -62,28 +59,6 @@ async def call(activity: str, arg: Any = None, result_type: type | None = None) 
                                                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
     return await workflow.execute_local_activity(activity, args=args, result_type=result_type,
                                                  start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=RETRY)
-
-
-class ReadModelWriter:
-    """A workflow's read-model writes, queued and written in batches: one local activity per batch, not per record.
-
-    Records queued while a batch is being written go into the next batch, in order (group commit); `flush` returns
-    once everything queued before it is in the read model."""
-
-    def __init__(self) -> None:
-        self._queued = ReadModelBatch()
-        self._writing = asyncio.Lock()
-
-    def queue(self, kind: str, record: BaseModel) -> None:
-        # A copy: the workflow goes on changing its own objects while the record waits for its batch.
-        getattr(self._queued, kind).append(record.model_copy(deep=True))
-
-    async def flush(self) -> None:
-        async with self._writing:
-            if self._queued.is_empty():
-                return
-            batch, self._queued = self._queued, ReadModelBatch()
-            await call("record_batch", batch, list[str])
 
 
 class DeadlineCache:

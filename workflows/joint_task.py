@@ -6,27 +6,26 @@ from datetime import date, datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.calendar import DeadlineAnswer, DeadlineRequest
+    from domain.draw_records import DrawOutcome, DrawRequest, MatchOutcome, MatchRequest, SeedPair
+    from domain.keys import object_workflow_id
+    from domain.lifecycle import FINAL_FORM_STATES, FINAL_STAGES, OBJECT_STAGES, Stage, task_stage_of_forms
+    from domain.records import SYSTEM_ACTOR, ActorRef, ResponderView, ScheduleRecord, TaskInput, TaskSnapshot
+    from domain.workdays import local_date
     from workflows import common as c
-    from workflows.messages import (
-        AcknowledgeInput, ActorRef, CalendarChanged, CancelInput, ConfirmDrawInput, DeadlineRef, DrawInput,
-        DrawOutcome, DrawRequest, ExtendInput, MatchInput, MatchOutcome, MatchRequest, NotificationRecord,
-        ObjectInput, ObjectProgress, OverdueRecord, RemoveResponderInput, ResponderView, ScheduleInput,
-        ScheduleRecord, SeedPair, Stage, SYSTEM_ACTOR, TaskEvent, TaskInput, TaskSnapshot, TaskState,
+    from workflows.inputs import (
+        CalendarChanged, CancelInput, ConfirmDrawInput, DrawInput, MatchInput, ObjectInput, ScheduleInput,
     )
-    from workflows.object_inspection import FINAL_FORM_STATES, ObjectInspectionWorkflow
-
-FINAL_STAGES = ("closed", "cancelled")
-
-
-def child_workflow_id(task_id: str, object_id: int) -> str:
-    return f"joint-task-{task_id}-object-{object_id}"
+    from workflows.object_inspection import ObjectInspectionWorkflow
+    from workflows.read_model import ReadModel
+    from workflows.task_responses import ResponseSteps
+    from workflows.views import ObjectProgress, TaskState
 
 
 @workflow.defn
-class JointTaskWorkflow:
-    def __init__(self) -> None:
-        self._task: TaskInput | None = None
+class JointTaskWorkflow(ResponseSteps):
+    @workflow.init
+    def __init__(self, task: TaskInput) -> None:
+        self._task = task
         self._stage: Stage = "awaiting_responses"
         self._seed: SeedPair | None = None
         self._responders: dict[str, ResponderView] = {}
@@ -39,9 +38,8 @@ class JointTaskWorkflow:
         self._objects: dict[int, ObjectProgress] = {}
         self._cancel_reason = ""
         self._wake = False
-        self._event_seq = 0
         self._launched = False
-        self._writes = c.ReadModelWriter()
+        self._writes = ReadModel(task.task_id)
         self._published_attributes: tuple | None = None
         self._drawing = asyncio.Lock()
 
@@ -55,7 +53,6 @@ class JointTaskWorkflow:
         return self.state()
 
     async def _lifecycle(self, task: TaskInput) -> None:
-        self._task = task
         self._seed = await c.call("generate_seed", result_type=SeedPair)
         due = await self._ack_deadline(task.launched_at)
         for p in task.responders:
@@ -65,7 +62,7 @@ class JointTaskWorkflow:
         await self._enter("awaiting_responses", task.initiated_by, "launched",
                           {"responders": list(self._responders), "seed_commitment": self._seed.commitment})
         for dept in self._responders:
-            await self._notify(dept, "pushed", f"联合抽查任务“{task.name}”已推送，请在期限内响应")
+            self._writes.notify(dept, "pushed", f"联合抽查任务“{task.name}”已推送，请在期限内响应")
         await self._writes.flush()
         self._launched = True
         await self._wait_for_responses()
@@ -96,51 +93,11 @@ class JointTaskWorkflow:
         await self._until(lambda: self._all_objects(lambda p: p.done))
         if self._cancelled():
             for obj in self._draw.selection:
-                await workflow.get_external_workflow_handle(child_workflow_id(task.task_id, obj.object_id)) \
+                await workflow.get_external_workflow_handle(object_workflow_id(task.task_id, obj.object_id)) \
                     .signal("cancel", self._cancel_reason)
         await asyncio.gather(*finished, return_exceptions=True)
         if not self._cancelled():
             await self._enter("closed", SYSTEM_ACTOR, "closed", {})
-
-    async def _wait_for_responses(self) -> None:
-        """Wait for every responder; remind before and record overdue at each deadline, which may move."""
-        while not self._cancelled() and any(r.state == "pending" for r in self._responders.values()):
-            self._wake = False
-            try:
-                await workflow.wait_condition(lambda: self._wake, timeout=c.seconds_until(self._next_ack_timer()))
-            except asyncio.TimeoutError:
-                pass
-            await self._fire_ack_timers()
-
-    def _next_ack_timer(self) -> datetime | None:
-        times = []
-        for r in self._responders.values():
-            if r.state == "pending" and r.due is not None:
-                if not r.reminded and r.due.remind_at:
-                    times.append(r.due.remind_at)
-                if not r.overdue:
-                    times.append(r.due.due_at)
-        return min(times, default=None)
-
-    async def _fire_ack_timers(self) -> None:
-        now = workflow.now()
-        for dept, r in self._responders.items():
-            if r.state != "pending" or r.due is None:
-                continue
-            if not r.reminded and r.due.remind_at and now >= r.due.remind_at and now < r.due.due_at:
-                r.reminded = True
-                await self._notify(dept, "ack_reminder", f"任务“{self._task.name}”将于 {r.due.due_at} 到期，请尽快响应")
-            if not r.overdue and now >= r.due.due_at:
-                r.overdue = True
-                self._writes.queue("overdue", OverdueRecord(
-                    key=self._overdue_key(dept), task_id=self._task.task_id, step="acknowledgement",
-                    department_code=dept, due_at=r.due.due_at, recorded_at=now))
-                await self._notify(None, "ack_overdue", f"{dept} 未在期限内响应任务“{self._task.name}”")
-                await self._event(SYSTEM_ACTOR, "ack_overdue", {"due_at": r.due.due_at.isoformat()}, department=dept)
-        # The overdue record flags the response row itself: no task snapshot needed (deadlines of many tasks
-        # often fall due together, so this path is kept to one small write).
-        await self._writes.flush()
-        self._publish_search_attributes()
 
     async def _start_object(self, obj):
         task = self._task
@@ -156,7 +113,7 @@ class JointTaskWorkflow:
                         departments=participants, lead_department_code=task.lead.department_code,
                         item_codes=items, inspectors=inspectors, inspection_date=self._schedule.get(obj.object_id),
                         timing=task.timing),
-            id=child_workflow_id(task.task_id, obj.object_id))
+            id=object_workflow_id(task.task_id, obj.object_id))
 
     # ---- updates: every human action, validated ------------------------------------------------------
 
@@ -167,69 +124,12 @@ class JointTaskWorkflow:
         return self.state()
 
     @workflow.update
-    async def acknowledge(self, inp: AcknowledgeInput) -> ResponderView:
-        r = self._responders[inp.actor.department_code]
-        now = workflow.now()
-        r.state, r.reason, r.responded_at = ("accepted" if inp.accept else "declined"), inp.reason, now
-        r.late = r.due is not None and now > r.due.due_at
-        self._wake = True
-        await self._event(inp.actor, "acknowledged", {"accept": inp.accept, "reason": inp.reason, "late": r.late},
-                          department=r.department_code)
-        await self._resolve_ack_overdue(r, "acknowledged late" if inp.accept else "declined late")
-        await self._snapshot()
-        return r
-
-    @acknowledge.validator
-    def _validate_acknowledge(self, inp: AcknowledgeInput) -> None:
-        c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator may acknowledge")
-        r = self._responders.get(inp.actor.department_code or "")
-        c.require(r is not None, c.FORBIDDEN, f"department {inp.actor.department_code} is not a responder")
-        c.require(self._stage == "awaiting_responses" and r.state == "pending", c.ALREADY_DONE,
-                  f"department {r.department_code} has already responded ({r.state})")
-        c.require(inp.accept or bool(inp.reason.strip()), c.INVALID, "reason: required when declining")
-
-    @workflow.update
-    async def extend_response(self, inp: ExtendInput) -> ResponderView:
-        r = self._responders[inp.department_code]
-        self._ack_basis[inp.department_code] = (workflow.now(), inp.working_days)
-        r.due = await self._ack_deadline(*self._ack_basis[inp.department_code])
-        r.reminded = False
-        await self._resolve_ack_overdue(r, f"extended by {inp.working_days} working days")
-        r.overdue = False
-        self._wake = True
-        await self._event(inp.actor, "response_extended", {"working_days": inp.working_days, "reason": inp.reason,
-                                                           "due_at": r.due.due_at.isoformat()},
-                          department=inp.department_code)
-        await self._notify(inp.department_code, "ack_extended", f"响应期限已延长至 {r.due.due_at}")
-        await self._snapshot()
-        return r
-
-    @extend_response.validator
-    def _validate_extend(self, inp: ExtendInput) -> None:
-        self._require_pending_responder_for_office(inp.actor, inp.department_code)
-
-    @workflow.update
-    async def remove_responder(self, inp: RemoveResponderInput) -> ResponderView:
-        r = self._responders[inp.department_code]
-        r.state, r.reason = "removed", inp.reason
-        await self._resolve_ack_overdue(r, "department removed")
-        self._wake = True
-        await self._event(inp.actor, "responder_removed", {"reason": inp.reason}, department=inp.department_code)
-        await self._snapshot()
-        return r
-
-    @remove_responder.validator
-    def _validate_remove(self, inp: RemoveResponderInput) -> None:
-        self._require_pending_responder_for_office(inp.actor, inp.department_code)
-        c.require(bool(inp.reason.strip()), c.INVALID, "reason: required when removing a department")
-
-    @workflow.update
     async def draw(self, inp: DrawInput) -> DrawOutcome:
         async with self._drawing:
             if self._draw is None or not self._draw.confirmed:
                 self._draw = await c.call("draw_objects", self._draw_request(inp.actor, []), DrawOutcome)
-                await self._event(inp.actor, "draw_proposed", {"population": self._draw.population_size,
-                                                              "population_sha256": self._draw.population_sha256})
+                self._writes.event(inp.actor, "draw_proposed", {"population": self._draw.population_size,
+                                                               "population_sha256": self._draw.population_sha256})
                 await self._writes.flush()
         return self._draw
 
@@ -242,8 +142,8 @@ class JointTaskWorkflow:
     async def confirm_draw(self, inp: ConfirmDrawInput) -> DrawOutcome:
         async with self._drawing:
             self._draw = await c.call("confirm_draw", self._draw_request(inp.actor, inp.exclude), DrawOutcome)
-            await self._event(inp.actor, "draw_confirmed", {"exclusions": inp.exclude,
-                                                           "selection": [o.object_id for o in self._draw.selection]})
+            self._writes.event(inp.actor, "draw_confirmed", {"exclusions": inp.exclude,
+                                                            "selection": [o.object_id for o in self._draw.selection]})
             await self._writes.flush()
         self._wake = True
         return self._draw
@@ -266,8 +166,8 @@ class JointTaskWorkflow:
             objects=self._draw.selection, actor=inp.actor), MatchOutcome)
         self._matched[dept] = outcome
         self._wake = True
-        await self._event(inp.actor, "matched", {str(k): [i.inspector_id for i in v]
-                                                 for k, v in outcome.assignments.items()}, department=dept)
+        self._writes.event(inp.actor, "matched", {str(k): [i.inspector_id for i in v]
+                                                  for k, v in outcome.assignments.items()}, department=dept)
         await self._writes.flush()
         return outcome
 
@@ -289,14 +189,14 @@ class JointTaskWorkflow:
             self._schedule.update({i: inp.inspection_date for i in ids})
             self._schedule_confirmed.clear()
             for dept in self._accepted_responders():
-                await self._notify(dept, "schedule_proposed", f"牵头部门提议联合检查日 {inp.inspection_date}，请确认")
+                self._writes.notify(dept, "schedule_proposed", f"牵头部门提议联合检查日 {inp.inspection_date}，请确认")
         self._writes.queue("schedules", ScheduleRecord(
             task_id=self._task.task_id, object_ids=sorted(self._schedule), actor=inp.actor,
             inspection_date=inp.inspection_date or max(self._schedule.values()),
             confirmed_by=sorted(self._schedule_confirmed)))
-        await self._event(inp.actor, "schedule_confirmed" if inp.confirm else "schedule_proposed",
-                          {"date": inp.inspection_date.isoformat() if inp.inspection_date else None,
-                           "objects": inp.object_ids}, department=inp.actor.department_code)
+        self._writes.event(inp.actor, "schedule_confirmed" if inp.confirm else "schedule_proposed",
+                           {"date": inp.inspection_date.isoformat() if inp.inspection_date else None,
+                            "objects": inp.object_ids}, department=inp.actor.department_code)
         await self._writes.flush()
         self._wake = True
         return self.state()
@@ -313,7 +213,8 @@ class JointTaskWorkflow:
             return
         self._require_lead(inp.actor, "propose the joint inspection day")
         c.require(inp.inspection_date is not None, c.INVALID, "inspection_date: required to propose a day")
-        c.require(inp.inspection_date >= workflow.now().date(), c.INVALID, "inspection_date: must not be in the past")
+        c.require(inp.inspection_date >= local_date(workflow.now()), c.INVALID,
+                  "inspection_date: must not be in the past")
         selected = {o.object_id for o in self._draw.selection}
         unknown = [i for i in (inp.object_ids or []) if i not in selected]
         c.require(not unknown, c.NOT_FOUND, f"object_ids: {unknown} are not drawn objects of this task")
@@ -323,7 +224,7 @@ class JointTaskWorkflow:
         self._cancel_reason = inp.reason
         self._stage = "cancelled"
         self._wake = True
-        await self._event(inp.actor, "cancelled", {"reason": inp.reason})
+        self._writes.event(inp.actor, "cancelled", {"reason": inp.reason})
         await self._snapshot()
         return self.state()
 
@@ -365,7 +266,7 @@ class JointTaskWorkflow:
                 # Recount from the same start and length, so an office extension survives the new calendar.
                 r.due = await self._ack_deadline(*self._ack_basis.get(dept, (self._task.launched_at, None)))
         for obj_id in self._objects:
-            await workflow.get_external_workflow_handle(child_workflow_id(self._task.task_id, obj_id)) \
+            await workflow.get_external_workflow_handle(object_workflow_id(self._task.task_id, obj_id)) \
                 .signal("calendar_changed", change)
         self._wake = True
         await self._snapshot()
@@ -408,66 +309,23 @@ class JointTaskWorkflow:
         return bool(self._objects) and all(predicate(p) for p in self._objects.values())
 
     def _object_stage(self) -> Stage | None:
-        if self._stage not in ("inspecting", "publishing", "following_up"):
+        if self._stage not in OBJECT_STAGES:
             return None
-        forms = [f for p in self._objects.values() for f in p.forms]
-        if not forms or any(f.state == "not_entered" for f in forms):
-            return "inspecting"
-        if any(f.state in ("awaiting_approval", "returned") for f in forms):
-            return "publishing"
-        return "following_up"
+        return task_stage_of_forms([f.state for p in self._objects.values() for f in p.forms])
 
     def _require_lead(self, actor: ActorRef, what: str) -> None:
         c.require_department_role(actor, "dept_operator", self._task.lead.department_code, what)
-
-    def _require_pending_responder_for_office(self, actor: ActorRef, dept: str) -> None:
-        c.require(actor.role == "office", c.FORBIDDEN, "only the joint-meeting office may resolve a response")
-        r = self._responders.get(dept)
-        c.require(r is not None, c.NOT_FOUND, f"department {dept} is not a responder of this task")
-        c.require(r.state == "pending" and self._stage == "awaiting_responses", c.ALREADY_DONE,
-                  f"department {dept} has already responded ({r.state})")
 
     def _draw_request(self, actor: ActorRef, exclude: list[int]) -> DrawRequest:
         t = self._task
         return DrawRequest(task_id=t.task_id, seed=self._seed.seed, scope=t.scope, sample_size=t.sample_size,
                            ratio=t.ratio, credit_risk_ratios=t.credit_risk_ratios, exclude=exclude, actor=actor)
 
-    def _overdue_key(self, dept: str) -> str:
-        return f"{self._task.task_id}:ack:{dept}"
-
-    async def _resolve_ack_overdue(self, r: ResponderView, resolution: str) -> None:
-        if r.overdue:
-            self._writes.queue("overdue", OverdueRecord(
-                key=self._overdue_key(r.department_code), task_id=self._task.task_id, step="acknowledgement",
-                department_code=r.department_code, due_at=r.due.due_at, recorded_at=workflow.now(),
-                resolved_at=workflow.now(), resolution=resolution))
-
-    async def _ack_deadline(self, start: datetime, working_days: int | None = None) -> DeadlineRef:
-        timing = self._task.timing
-        answer = await c.call("compute_deadline", DeadlineRequest(
-            start=start, working_days=working_days or timing.ack_working_days,
-            remind_working_days_before=timing.ack_reminder_before), DeadlineAnswer)
-        return DeadlineRef(due_at=answer.due_at, provisional=answer.provisional, drill=answer.drill,
-                           remind_at=answer.remind_at)
-
     async def _enter(self, stage: Stage, actor: ActorRef, event: str, detail: dict) -> None:
         if not self._cancelled():
             self._stage = stage
-        await self._event(actor, event, {**detail, "stage": self._stage})
+        self._writes.event(actor, event, {**detail, "stage": self._stage})
         await self._snapshot()
-
-    async def _event(self, actor: ActorRef, kind: str, detail: dict, *, department: str | None = None,
-                     object_id: int | None = None) -> None:
-        self._event_seq += 1
-        self._writes.queue("events", TaskEvent(
-            key=f"{workflow.info().workflow_id}:{self._event_seq}", task_id=self._task.task_id, at=workflow.now(),
-            actor=actor, kind=kind, department_code=department, object_id=object_id, detail=detail))
-
-    async def _notify(self, dept: str | None, kind: str, message: str) -> None:
-        self._event_seq += 1
-        self._writes.queue("notifications", NotificationRecord(
-            key=f"{workflow.info().workflow_id}:n{self._event_seq}", task_id=self._task.task_id, kind=kind,
-            message=message, department_code=dept, created_at=workflow.now()))
 
     async def _snapshot(self) -> None:
         """Write the task row with everything queued before it (batches are serial: no going back a stage)."""

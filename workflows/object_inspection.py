@@ -1,34 +1,33 @@
 """ObjectInspectionWorkflow: one drawn object of a joint task — forms, approval, publication, follow-up."""
 
 import asyncio
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.calendar import DeadlineAnswer, DeadlineRequest
-    from workflows import common as c
-    from workflows.messages import (
-        CalendarChanged, DeadlineRef, FollowupInput, FollowupRecord, FollowupView, FormRecord, FormView,
-        NotificationRecord, ObjectInput, ObjectProgress, OverdueRecord, ResultInput, ReviewInput, SYSTEM_ACTOR,
-        TaskEvent, ActorRef,
+    from domain.keys import overdue_key, result_id
+    from domain.lifecycle import ENTERABLE_FORM_STATES, FINAL_FORM_STATES, followup_step
+    from domain.records import (
+        SYSTEM_ACTOR, ActorRef, DeadlineRef, FollowupRecord, FollowupView, FormRecord, OverdueRecord, ResultInput,
     )
-
-BEIJING = timezone(timedelta(hours=8))
-# What each result code requires afterwards (SPEC §4 step 6); the responsible department is the one that entered it.
-FOLLOWUP_OF_RESULT = {"corrected_on_site": "rectification_recheck", "pending_followup": "transfer",
-                      "unreachable": "abnormal_listing", "refused": "refusal_followup"}
-FINAL_FORM_STATES = ("published", "confidential")
+    from domain.workdays import local_date
+    from workflows import common as c
+    from workflows.inputs import CalendarChanged, ObjectInput, ReviewInput
+    from workflows.object_followups import FollowupSteps
+    from workflows.read_model import ReadModel
+    from workflows.views import FormView, ObjectProgress
 
 
 @workflow.defn
-class ObjectInspectionWorkflow:
+class ObjectInspectionWorkflow(FollowupSteps):
     @workflow.init
     def __init__(self, inp: ObjectInput) -> None:
         # The forms exist before `run` starts: an update may arrive in the very first activation.
         self._in = inp
         self._forms: dict[str, FormView] = {
-            dept: FormView(result_id=f"{inp.task_id}:{inp.obj.object_id}:{dept}", department_code=dept,
+            dept: FormView(result_id=result_id(inp.task_id, inp.obj.object_id, dept), department_code=dept,
                            state="not_entered") for dept in inp.departments}
         self._entries: dict[str, ResultInput] = {}
         self._publish_due: dict[str, DeadlineRef] = {}
@@ -38,18 +37,17 @@ class ObjectInspectionWorkflow:
         self._revision = 0
         self._reports = 0
         self._reporting = False
-        self._writes = c.ReadModelWriter()
+        self._writes = ReadModel(inp.task_id, inp.obj.object_id)
         self._deadlines = c.DeadlineCache()
         self._overdue_keys: set[str] = set()
-        self._seq = 0
         self._cancelled = False
         # The parent starts with an object whose forms are all to be entered: nothing to tell it yet.
         self._reported = self._summary()
 
     @workflow.run
     async def run(self, inp: ObjectInput) -> ObjectProgress:
-        await self._event(SYSTEM_ACTOR, "object_inspection_started",
-                          {"departments": inp.departments, "date": str(inp.inspection_date)})
+        self._writes.event(SYSTEM_ACTOR, "object_inspection_started",
+                           {"departments": inp.departments, "date": str(inp.inspection_date)})
         await self._report()
         while not self._cancelled and not self._done():
             # A timer is restarted only for an earlier deadline: one that fires with nothing due costs one
@@ -93,7 +91,7 @@ class ObjectInspectionWorkflow:
                 continue
             if dept not in self._reminded and due.remind_at and due.remind_at <= now < due.due_at:
                 self._reminded.add(dept)
-                await self._notify(dept, "publish_reminder", f"{self._in.obj.name} 的检查结果须于 {due.due_at} 前公示")
+                self._writes.notify(dept, "publish_reminder", f"{self._in.obj.name} 的检查结果须于 {due.due_at} 前公示")
             if not form.late and now >= due.due_at:
                 form.late = True
                 await self._overdue("publication", dept, due.due_at, form.result_id)
@@ -101,8 +99,7 @@ class ObjectInspectionWorkflow:
         for f in self._followups.values():
             if f.state != "done" and f.due_at and not f.overdue and now >= f.due_at:
                 f.overdue = True
-                step = "transfer_acknowledgement" if f.state == "awaiting_acknowledgement" else f.kind
-                dept = f.receiving_department_code if f.state == "awaiting_acknowledgement" else f.department_code
+                step, dept = followup_step(f.kind, f.state, f.department_code, f.receiving_department_code)
                 await self._overdue(step, dept, f.due_at, f.followup_id)
                 await self._save_followup(f, SYSTEM_ACTOR)
         await self._report()
@@ -122,8 +119,8 @@ class ObjectInspectionWorkflow:
             self._publish_due[dept] = await self._deadline(self._completion_start(inp), "publish")
             form.publish_due_at = self._publish_due[dept].due_at
         await self._save_form(dept, inp.actor)
-        await self._event(inp.actor, "result_submitted", {"result_code": inp.result_code, "resubmission": not first},
-                          department=dept)
+        self._writes.event(inp.actor, "result_submitted", {"result_code": inp.result_code, "resubmission": not first},
+                           department=dept)
         await self._report()
         return form
 
@@ -134,7 +131,7 @@ class ObjectInspectionWorkflow:
         c.require(dept in self._forms, c.FORBIDDEN, f"department {dept} does not inspect this object")
         c.require(not self._cancelled, c.WRONG_STAGE, "the task was cancelled")
         state = self._forms[dept].state
-        c.require(state in ("not_entered", "returned"), c.ALREADY_DONE,
+        c.require(state in ENTERABLE_FORM_STATES, c.ALREADY_DONE,
                   f"department {dept} has already entered its form for this object ({state}); one form per department")
         c.require(inp.result_code != "corrected_on_site" or inp.rectification_due is not None, c.INVALID,
                   "rectification_due: required when the result is corrected_on_site")
@@ -142,7 +139,7 @@ class ObjectInspectionWorkflow:
                   "confidential_reason: required when the form is confidential")
         unknown = sorted(set(inp.item_codes) - set(self._in.item_codes.get(dept, [])))
         c.require(not unknown, c.INVALID, f"item_codes: {unknown} are not items of department {dept} in this task")
-        c.require(inp.inspection_date <= workflow.now().astimezone(BEIJING).date(), c.INVALID,
+        c.require(inp.inspection_date <= local_date(workflow.now()), c.INVALID,
                   "inspection_date: must not be in the future")
 
     @workflow.update
@@ -159,8 +156,8 @@ class ObjectInspectionWorkflow:
         else:
             form.state, form.return_reason = "returned", inp.reason
         await self._save_form(dept, inp.actor)
-        await self._event(inp.actor, "result_approved" if inp.approve else "result_returned",
-                          {"reason": inp.reason, "state": form.state}, department=dept)
+        self._writes.event(inp.actor, "result_approved" if inp.approve else "result_returned",
+                           {"reason": inp.reason, "state": form.state}, department=dept)
         if form.state in FINAL_FORM_STATES:
             await self._resolve_overdue("publication", dept, form.result_id)
         await self._report()
@@ -173,93 +170,6 @@ class ObjectInspectionWorkflow:
         c.require(form is not None, c.NOT_FOUND, f"no form of department {inp.department_code} for this object")
         c.require(form.state == "awaiting_approval", c.WRONG_STAGE, f"the form is {form.state}, not awaiting approval")
         c.require(inp.approve or bool(inp.reason.strip()), c.INVALID, "reason: required when returning a form")
-
-    # ---- follow-up (SPEC §4 step 8) ------------------------------------------------------------------
-
-    async def _open_followups(self, dept: str, entry: ResultInput, actor: ActorRef) -> None:
-        kind = FOLLOWUP_OF_RESULT.get(entry.result_code)
-        if kind == "rectification_recheck":
-            due = datetime.combine(entry.rectification_due + timedelta(days=1), time(), BEIJING)
-            await self._add_followup(dept, kind, actor, due_at=due)
-        elif kind:
-            await self._add_followup(dept, kind, actor)
-        if entry.enterprise_demands and not entry.demands_solved_on_site:
-            start = self._completion_start(entry)
-            due = await self._deadline(start, "demand")
-            await self._add_followup(dept, "enterprise_demand", actor, due_at=due.due_at, start=start)
-
-    async def _add_followup(self, dept: str, kind: str, actor: ActorRef, *, due_at: datetime | None = None,
-                            start: datetime | None = None) -> FollowupView:
-        fid = f"{self._in.task_id}:{self._in.obj.object_id}:{dept}:{kind}:{len(self._followups) + 1}"
-        f = FollowupView(followup_id=fid, kind=kind, department_code=dept, state="open", due_at=due_at)
-        self._followups[fid] = f
-        if start is not None:
-            self._followup_starts[fid] = (start, self._in.timing.demand_working_days)
-        await self._save_followup(f, actor)
-        await self._notify(dept, "followup_opened", f"{self._in.obj.name}：须办理后续处置（{kind}）")
-        return f
-
-    @workflow.update
-    async def followup(self, inp: FollowupInput) -> FollowupView:
-        if inp.action == "open":
-            f = await self._add_followup(inp.actor.department_code, inp.kind, inp.actor)
-        else:
-            f = self._find_followup(inp)
-            if inp.action == "acknowledge":
-                f.state = "done"
-                await self._resolve_overdue("transfer_acknowledgement", f.receiving_department_code, f.followup_id)
-            elif f.kind == "transfer" and f.state == "open":
-                f.state, f.receiving_department_code = "awaiting_acknowledgement", inp.receiving_department_code
-                start = workflow.now()
-                f.due_at = (await self._deadline(start, "transfer")).due_at
-                f.overdue = False
-                self._followup_starts[f.followup_id] = (start, self._in.timing.transfer_ack_working_days)
-                await self._notify(f.receiving_department_code, "transfer_received",
-                                   f"收到移送：{self._in.obj.name}（{self._in.obj.uscc}），请确认接收")
-            else:
-                f.state = "done"
-                await self._resolve_overdue(f.kind, f.department_code, f.followup_id)
-            f.outcome = inp.outcome or f.outcome
-        await self._save_followup(f, inp.actor, {"action": inp.action, "passed": inp.passed, "outcome": inp.outcome})
-        await self._event(inp.actor, f"followup_{inp.action}", {"kind": f.kind, "state": f.state,
-                                                               "outcome": inp.outcome}, department=f.department_code)
-        await self._report()
-        return f
-
-    @followup.validator
-    def _validate_followup(self, inp: FollowupInput) -> None:
-        c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator handles follow-ups")
-        if inp.action == "open":
-            c.require(inp.actor.department_code in self._forms, c.FORBIDDEN,
-                      "only a department that inspected this object opens a follow-up")
-            c.require(inp.kind in ("judicial_transfer", "case_filing", "transfer", "abnormal_listing"), c.INVALID,
-                      f"kind: {inp.kind} cannot be opened by hand")
-            return
-        f = self._find_followup(inp)
-        if inp.action == "acknowledge":
-            c.require(f.state == "awaiting_acknowledgement", c.WRONG_STAGE, "this transfer is not awaiting acknowledgement")
-            c.require(inp.actor.department_code == f.receiving_department_code, c.FORBIDDEN,
-                      "only the receiving department acknowledges a transfer")
-            return
-        c.require(inp.actor.department_code == f.department_code, c.FORBIDDEN,
-                  f"only department {f.department_code} handles this follow-up")
-        c.require(f.state == "open", c.ALREADY_DONE, f"this follow-up is {f.state}")
-        if f.kind == "transfer":
-            receiver = inp.receiving_department_code
-            c.require(bool(receiver) and receiver != f.department_code, c.INVALID,
-                      "receiving_department_code: the competent department to transfer to is required")
-        if f.kind == "rectification_recheck":
-            c.require(inp.passed is not None, c.INVALID, "passed: say whether the rectification passed the re-check")
-
-    def _find_followup(self, inp: FollowupInput) -> FollowupView:
-        open_ones = [f for f in self._followups.values() if f.kind == inp.kind and f.state != "done"
-                     and (inp.department_code is None or f.department_code == inp.department_code)]
-        c.require(bool(open_ones), c.NOT_FOUND, f"kind: no open {inp.kind} follow-up for this object")
-        # Without a department named, the caller means its own: the one it received, or the one it handles.
-        dept = inp.actor.department_code
-        mine = [f for f in open_ones if (f.receiving_department_code if inp.action == "acknowledge"
-                                         else f.department_code) == dept]
-        return (mine or open_ones)[0]
 
     # ---- signals and query ---------------------------------------------------------------------------
 
@@ -370,29 +280,17 @@ class ObjectInspectionWorkflow:
             detail=detail or {}, revision=self._revision))
 
     async def _overdue(self, step: str, dept: str, due_at: datetime, ref: str) -> None:
-        self._overdue_keys.add(f"{ref}:{step}")
+        self._overdue_keys.add(overdue_key(ref, step))
         self._writes.queue("overdue", OverdueRecord(
-            key=f"{ref}:{step}", task_id=self._in.task_id, step=step, department_code=dept, due_at=due_at,
+            key=overdue_key(ref, step), task_id=self._in.task_id, step=step, department_code=dept, due_at=due_at,
             recorded_at=workflow.now(), object_id=self._in.obj.object_id))
-        await self._notify(None, f"{step}_overdue", f"{dept}：{self._in.obj.name} 的{step}已逾期")
-        await self._event(SYSTEM_ACTOR, f"{step}_overdue", {"due_at": due_at.isoformat()}, department=dept)
+        self._writes.notify(None, f"{step}_overdue", f"{dept}：{self._in.obj.name} 的{step}已逾期")
+        self._writes.event(SYSTEM_ACTOR, f"{step}_overdue", {"due_at": due_at.isoformat()}, department=dept)
 
     async def _resolve_overdue(self, step: str, dept: str | None, ref: str) -> None:
-        if f"{ref}:{step}" not in self._overdue_keys:
+        if overdue_key(ref, step) not in self._overdue_keys:
             return
         self._writes.queue("overdue", OverdueRecord(
-            key=f"{ref}:{step}", task_id=self._in.task_id, step=step, department_code=dept or "",
+            key=overdue_key(ref, step), task_id=self._in.task_id, step=step, department_code=dept or "",
             due_at=workflow.now(), recorded_at=workflow.now(), object_id=self._in.obj.object_id,
             resolved_at=workflow.now(), resolution="done"))
-
-    async def _event(self, actor: ActorRef, kind: str, detail: dict, *, department: str | None = None) -> None:
-        self._seq += 1
-        self._writes.queue("events", TaskEvent(
-            key=f"{workflow.info().workflow_id}:{self._seq}", task_id=self._in.task_id, at=workflow.now(),
-            actor=actor, kind=kind, object_id=self._in.obj.object_id, department_code=department, detail=detail))
-
-    async def _notify(self, dept: str | None, kind: str, message: str) -> None:
-        self._seq += 1
-        self._writes.queue("notifications", NotificationRecord(
-            key=f"{workflow.info().workflow_id}:n{self._seq}", task_id=self._in.task_id, kind=kind, message=message,
-            department_code=dept, created_at=workflow.now()))

@@ -1,4 +1,8 @@
-"""Chinese words for the API's codes: roles, stages, result codes, form states, follow-ups, timeline events."""
+"""Chinese words for the API's codes: roles, stages, result codes, form states, follow-ups, timeline events.
+
+The codes themselves are domain.lifecycle's; tests/console/test_labels.py checks every one has its words here."""
+
+from domain.lifecycle import FOLLOWUPS_OPENED_BY_HAND  # noqa: F401 - the templates offer these
 
 ROLES = {"admin": "平台管理员", "office": "联席会议办公室", "dept_operator": "部门操作员",
          "dept_approver": "部门审批人"}
@@ -20,7 +24,6 @@ FORM_STATES = {"not_entered": "未录入", "awaiting_approval": "待审核", "re
 FOLLOWUP_KINDS = {"rectification_recheck": "整改复查", "transfer": "移送主管部门", "judicial_transfer": "移送司法机关",
                   "case_filing": "立案查处", "abnormal_listing": "列入经营异常名录",
                   "refusal_followup": "不配合检查后续处置", "enterprise_demand": "企业诉求答复"}
-FOLLOWUPS_OPENED_BY_HAND = ("transfer", "judicial_transfer", "case_filing", "abnormal_listing")
 
 FOLLOWUP_STATES = {"open": "待办理", "awaiting_acknowledgement": "待接收部门确认", "done": "已完成"}
 

@@ -9,11 +9,11 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from api.console.api_client import ConsoleApi
+from domain.masterdata import CREDIT_RISK_CLASSES
 
 SEPARATORS = re.compile(r"[\s,，;；、]+")
 SCOPE_LISTS = ("region_codes", "industry_codes", "tags")
 SCOPE_CHOICES = ("kinds", "credit_risk_classes")
-CLASSES = ("A", "B", "C", "D")
 
 
 def split_words(text: Any) -> list[str]:
@@ -70,7 +70,7 @@ def task_body(form: FormData, *, user_role: str, lead_code: str | None) -> dict[
     elif mode == "ratio":
         body["ratio"] = _number(form.get("ratio_percent"), percent=True)
     else:
-        body["credit_risk_ratios"] = {c: _number(form.get(f"class_{c}"), percent=True) for c in CLASSES
+        body["credit_risk_ratios"] = {c: _number(form.get(f"class_{c}"), percent=True) for c in CREDIT_RISK_CLASSES
                                       if _number(form.get(f"class_{c}")) is not None}
     return body
 

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -19,8 +19,7 @@ from api.console.api_client import ApiFailure, ConsoleApi
 from api.console.errors import Problem
 from api.console.session import (CSRF_FIELD, FLASH_COOKIE, ConsoleSession, csrf_ok, push_flash, read_flash,
                                  read_session, write_session)
-
-SHANGHAI = timezone(timedelta(hours=8))
+from domain.workdays import SHANGHAI
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 

@@ -1,7 +1,7 @@
 """Matching inspectors, the joint inspection day, the result form (one per department per object), the
 approver's decision and follow-ups: each a form posted to the matching JSON API call."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -9,9 +9,10 @@ from fastapi.responses import Response
 from api.console.api_client import ApiFailure
 from api.console.errors import describe
 from api.console.labels import FOLLOWUP_KINDS, FOLLOWUP_STATES
-from api.console.pages import SHANGHAI, ConsoleRoute, UserPage, error_page, need_role, redirect, render
+from api.console.pages import ConsoleRoute, UserPage, error_page, need_role, redirect, render
 from api.console.routes_tasks import back_to
 from api.console.taskdata import department_names, inspector_names, item_names, load_task
+from domain.workdays import local_date
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -54,7 +55,7 @@ async def _result_context(page, task_id: str, object_id: int) -> dict:
             "item_names": await item_names(page.api, page.department),
             "inspectors": await inspector_names(page.api, page.department),
             "matched": obj.inspectors.get(page.department, []),
-            "today": datetime.now(SHANGHAI).date().isoformat(),
+            "today": local_date(datetime.now(timezone.utc)).isoformat(),
             "departments": await department_names(page.api)}
 
 

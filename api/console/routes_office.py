@@ -12,11 +12,11 @@ from markupsafe import Markup
 from api.console.api_client import ApiFailure
 from api.console.charts import punctuality_svg
 from api.console.exports import stats_csv, stats_xlsx
-from api.console.pages import (SHANGHAI, ConsoleRoute, Page, UserPage, error_page, need_role, redirect, render,
-                               shanghai_time)
+from api.console.pages import ConsoleRoute, Page, UserPage, error_page, need_role, redirect, render, shanghai_time
 from api.console.routes_notifications import unread
 from api.console.routes_tasks import back_to
 from api.console.taskdata import as_list, department_names
+from domain.workdays import SHANGHAI
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 DATE_LINE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(.*)$")

@@ -4,11 +4,11 @@ and a responding department's answer."""
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.console import labels
 from api.console.api_client import ApiFailure
 from api.console.launch import population_count, scope_of, task_body
 from api.console.pages import ConsoleRoute, Page, UserPage, error_page, need_role, redirect, render
 from api.console.taskdata import as_list, department_names, inspector_names, load_task
+from domain.lifecycle import STAGES
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
@@ -85,7 +85,7 @@ async def task_page(page: UserPage, task_id: str) -> Response:
                                       "inspector_names": names, "record": record, "stages": STAGE_ORDER})
 
 
-STAGE_ORDER = [s for s in labels.STAGES if s != "cancelled"]
+STAGE_ORDER = [s for s in STAGES if s != "cancelled"]
 
 
 @router.post("/console/tasks/{task_id}/acknowledge")

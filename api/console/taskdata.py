@@ -4,9 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.console.api_client import ApiFailure, ConsoleApi
-
-ACTIVE_STAGES = ("awaiting_responses", "drawing", "matching", "scheduling", "inspecting", "publishing",
-                 "following_up")
+from domain.lifecycle import ACTIVE_STAGES
 
 
 def as_list(answer: Any, *keys: str) -> list:

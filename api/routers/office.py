@@ -9,11 +9,12 @@ from api import errors
 from api.deps import SessionDep, SettingsDep, TemporalDep, actor_of, require_roles
 from api.routers.tasks import REFUSALS, actor_ref, run_update, task_handle
 from api.schemas.tasks import ExtendBody, RemoveBody
+from domain.records import ResponderView
 from store import accounts, office as office_store
 from store.calendar import load_calendar
 from store.models import User
+from workflows.inputs import ExtendInput, RemoveResponderInput
 from workflows.joint_task import JointTaskWorkflow
-from workflows.messages import ExtendInput, RemoveResponderInput, ResponderView
 
 router = APIRouter(prefix="/api/v1/office", tags=["office"])
 OFFICE = require_roles("office")

@@ -7,24 +7,27 @@ from api import errors
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.routers.tasks import REFUSALS, actor_ref, run_update
 from api.schemas.tasks import FollowupBody, ResultBody, ReviewBody
+from domain import keys
+from domain.lifecycle import FormState
+from domain.records import FollowupView, ResultInput
 from store import results as result_store
-from workflows.joint_task import child_workflow_id
-from workflows.messages import FollowupInput, FormState, FollowupView, FormView, ResultInput, ReviewInput
+from workflows.inputs import AcknowledgeFollowupInput, CompleteFollowupInput, OpenFollowupInput, ReviewInput
 from workflows.object_inspection import ObjectInspectionWorkflow
+from workflows.views import FormView
 
 router = APIRouter(prefix="/api/v1", tags=["results"])
 
 
 def object_handle(temporal: Client, task_id: str, object_id: int):
-    return temporal.get_workflow_handle(child_workflow_id(task_id, object_id))
+    return temporal.get_workflow_handle(keys.object_workflow_id(task_id, object_id))
 
 
 def parse_result_id(result_id: str) -> tuple[str, int, str]:
-    """result ids read `{task_id}:{object_id}:{department_code}`."""
-    parts = result_id.split(":")
-    if len(parts) != 3 or not parts[1].isdigit():
-        raise HTTPException(404, f"result '{result_id}' not found")
-    return parts[0], int(parts[1]), parts[2]
+    """The task, object and department of a result id; a string that is not one names no result (404)."""
+    try:
+        return keys.parse_result_id(result_id)
+    except ValueError:
+        raise HTTPException(404, f"result '{result_id}' not found") from None
 
 
 @router.get("/results", responses={403: {"description": "another department's forms"}})
@@ -67,6 +70,15 @@ async def return_form(result_id: str, body: ReviewBody, user: CurrentUser, tempo
 
 @router.post("/tasks/{task_id}/objects/{object_id}/followups", response_model=FollowupView, responses=REFUSALS)
 async def followup(task_id: str, object_id: int, body: FollowupBody, user: CurrentUser, temporal: TemporalDep):
-    """Rectification re-check, transfer (and its acknowledgement by the receiver), abnormal listing, …"""
-    return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.followup,
-                            FollowupInput(actor=actor_ref(user), **body.model_dump()))
+    """Rectification re-check, transfer (and its acknowledgement by the receiver), abnormal listing, …: `action`
+    opens one by hand, completes one, or acknowledges a transfer received."""
+    handle, actor = object_handle(temporal, task_id, object_id), actor_ref(user)
+    if body.action == "open":
+        return await run_update(handle, ObjectInspectionWorkflow.open_followup,
+                                OpenFollowupInput(actor=actor, kind=body.kind))
+    if body.action == "acknowledge":
+        return await run_update(handle, ObjectInspectionWorkflow.acknowledge_followup, AcknowledgeFollowupInput(
+            actor=actor, kind=body.kind, department_code=body.department_code, outcome=body.outcome))
+    return await run_update(handle, ObjectInspectionWorkflow.complete_followup, CompleteFollowupInput(
+        actor=actor, kind=body.kind, department_code=body.department_code, outcome=body.outcome, passed=body.passed,
+        receiving_department_code=body.receiving_department_code))

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import datetime, timezone
-from decimal import Decimal
 
 from fastapi import APIRouter, HTTPException, Query, status
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
@@ -12,23 +11,21 @@ from api import errors
 from api.deps import CurrentUser, SessionDep, TemporalDep, SettingsDep
 from api.schemas.tasks import AcknowledgeBody, CancelBody, ConfirmDrawBody, ScheduleBody, TaskCreate
 from api.workflow_errors import http_error
+from domain import sampling
+from domain.draw_records import DrawOutcome, MatchOutcome
+from domain.keys import task_workflow_id
 from domain.masterdata import CREDIT_RISK_CLASSES
+from domain.records import ActorRef, ObjectScope, Participant, ResponderView, TaskInput
 from store import accounts, results as result_store, tasks as task_store
 from store.models import User
 from store.scope import current_items, population_counts
+from workflows.inputs import AcknowledgeInput, CancelInput, ConfirmDrawInput, DrawInput, MatchInput, ScheduleInput
 from workflows.joint_task import JointTaskWorkflow
-from workflows.messages import (
-    AcknowledgeInput, ActorRef, CancelInput, ConfirmDrawInput, DrawInput, DrawOutcome, MatchInput, MatchOutcome,
-    ObjectScope, Participant, ResponderView, ScheduleInput, TaskInput, TaskState,
-)
+from workflows.views import TaskState
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
 REFUSALS = {403: {"description": "not your role or department"}, 404: {"description": "no such task"},
             409: {"description": "wrong stage or already done"}, 422: {"description": "invalid input"}}
-
-
-def workflow_id(task_id: str) -> str:
-    return f"joint-task-{task_id}"
 
 
 def actor_ref(user: User) -> ActorRef:
@@ -46,7 +43,7 @@ async def run_update(handle: WorkflowHandle, update, arg=None):
 
 
 def task_handle(temporal: Client, task_id: str) -> WorkflowHandle:
-    return temporal.get_workflow_handle(workflow_id(task_id))
+    return temporal.get_workflow_handle(task_workflow_id(task_id))
 
 
 @router.post("/tasks", status_code=201, responses=REFUSALS)
@@ -69,7 +66,7 @@ async def launch_task(body: TaskCreate, user: CurrentUser, session: SessionDep, 
                      window_end=body.window_end, planned=body.planned, plan_id=body.plan_id,
                      unplanned_reason=body.unplanned_reason, launched_at=now)
     await session.commit()  # release the database before the workflow's activities need it
-    handle = await temporal.start_workflow(JointTaskWorkflow.run, task, id=workflow_id(task_id),
+    handle = await temporal.start_workflow(JointTaskWorkflow.run, task, id=task_workflow_id(task_id),
                                            task_queue=settings.task_queue)
     state: TaskState = await run_update(handle, JointTaskWorkflow.launch_summary)
     return {"id": task_id, "stage": state.stage, "seed_commitment": state.seed_commitment,
@@ -146,16 +143,10 @@ async def _participant(session, department_code: str, item_codes: list[str], fie
 async def _check_ratio_caps(session, body: TaskCreate, participants: list[Participant]) -> None:
     """A task whose sampling ratio exceeds the cap of a general item it uses is refused (SPEC §4 step 1)."""
     counts = await population_counts(session, body.scope)
-    population = sum(counts.values())
-    if population == 0:
+    if sum(counts.values()) == 0:
         raise HTTPException(422, errors.field_error("scope", "no active object matches this scope"))
-    if body.ratio is not None:
-        effective = Decimal(str(body.ratio))
-    elif body.sample_size is not None:
-        effective = Decimal(min(body.sample_size, population)) / population
-    else:
-        expected = sum(Decimal(str(r)) * counts.get(cls, 0) for cls, r in body.credit_risk_ratios.items())
-        effective = expected / population
+    effective = sampling.effective_ratio(counts, sample_size=body.sample_size, ratio=body.ratio,
+                                         credit_risk_ratios=body.credit_risk_ratios)
     for p in participants:
         items = await current_items(session, p.department_code, p.item_codes)
         for item in items.values():

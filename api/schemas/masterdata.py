@@ -1,6 +1,6 @@
 """Request and response shapes for the item list, the object directory, the inspector directory and imports."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from domain import masterdata as md
 from domain.identifiers import (id_card_error, mask_id_card, mask_phone, normalize_id_card, normalize_uscc,
                                 uscc_error)
+from domain.workdays import local_date
 
 ItemMethod = Literal[md.ITEM_METHODS]
 ObjectKind = Literal[md.OBJECT_KINDS]
@@ -38,7 +39,7 @@ def _valid_uscc(value: str) -> str:
 
 def _valid_id_card(value: str) -> str:
     number = normalize_id_card(value)
-    reason = id_card_error(number, today=datetime.now().date())
+    reason = id_card_error(number, today=local_date(datetime.now(timezone.utc)))
     if reason:
         raise ValueError(reason)
     return number

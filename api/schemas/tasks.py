@@ -4,8 +4,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field, model_validator
 
-from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
-from workflows.messages import FollowupKind, ObjectScope, ResultFields
+from domain import sampling
+from domain.lifecycle import FollowupAction, FollowupKind
+from domain.records import ObjectScope, ResultFields
 
 
 class ResponderRequest(BaseModel):
@@ -31,14 +32,9 @@ class TaskCreate(BaseModel):
 
     @model_validator(mode="after")
     def _one_sample_rule(self) -> "TaskCreate":
-        given = [x for x in (self.sample_size, self.ratio, self.credit_risk_ratios or None) if x is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of sample_size, ratio, credit_risk_ratios")
-        for cls, r in self.credit_risk_ratios.items():
-            if cls not in CREDIT_CLASSES:
-                raise ValueError(f"credit_risk_ratios: unknown credit-risk class '{cls}' (A–D)")
-            if not 0 <= r <= 1:
-                raise ValueError(f"credit_risk_ratios: ratio for class {cls} must be between 0 and 1")
+        problem = sampling.rule_problem(self.sample_size, self.ratio, self.credit_risk_ratios)
+        if problem:
+            raise ValueError(problem)
         if not self.planned and not self.unplanned_reason.strip():
             raise ValueError("unplanned_reason: required for an unplanned (非计划型) task")
         if self.window_start and self.window_end and self.window_end < self.window_start:
@@ -78,7 +74,7 @@ class ReviewBody(BaseModel):
 
 class FollowupBody(BaseModel):
     kind: FollowupKind
-    action: str = Field(default="complete", pattern="^(open|complete|acknowledge)$")
+    action: FollowupAction = "complete"
     receiving_department_code: str | None = None
     outcome: str = Field(default="", max_length=5000)
     passed: bool | None = None

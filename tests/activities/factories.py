@@ -6,11 +6,9 @@ from itertools import count
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.identifiers import make_id_card, make_uscc
+from domain.records import ActorRef, DeadlineRef, ObjectScope, Participant, ResponderView, TaskInput, TaskSnapshot
 from store import audit
 from store.models import Department, InspectionObject, Inspector, Item, RegionAdjacency
-from workflows.messages import (
-    ActorRef, DeadlineRef, ObjectScope, Participant, ResponderView, TaskInput, TaskSnapshot,
-)
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Beijing
 _serials = count(1)

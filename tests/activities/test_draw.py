@@ -14,10 +14,12 @@ from temporalio.exceptions import ApplicationError
 
 from activities.draw import DrawActivities
 from domain.draw import verify_record
+from domain.draw_records import DrawRequest
+from domain.records import ObjectScope
+from domain.workdays import local_date
 from store import draws
 from store.models.tasks import Draw, Result, Task, TaskObject
 from tests.activities import factories as f
-from workflows.messages import DrawRequest, ObjectScope
 
 VERIFY_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_draw.py"
 SCOPE = ObjectScope(region_codes=["430302"])
@@ -137,7 +139,7 @@ async def test_fusion_warnings_name_objects_inspected_this_year_or_in_another_op
                                    stratum="all", ordinal=1, schedule_confirmed_by=[]))
         session.add(Result(result_id=f"T-DONE:{inspected}:D-X", task_id="T-DONE", object_id=inspected,
                            department_code="D-X", state="published", result_code="no_issue",
-                           inspection_date=date(draws.shanghai_year(datetime.now(timezone.utc)), 1, 1),
+                           inspection_date=date(local_date(datetime.now(timezone.utc)).year, 1, 1),
                            updated_at=f.T0))
     outcome = await acts.draw_objects(request(seed, sample_size=10))
     kinds = {(w.object_id, w.kind) for w in outcome.warnings}

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import text
 
 from activities.draw import DrawActivities
+from domain.draw_records import DrawRequest
+from domain.records import ObjectScope
 from tests.activities import factories as f
-from workflows.messages import DrawRequest, ObjectScope
 
 POPULATION = 1_000_000
 # SPEC target is about a second on this 2-core machine; the margin absorbs a busy CI neighbour.

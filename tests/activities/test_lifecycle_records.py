@@ -6,16 +6,16 @@ import pytest
 from sqlalchemy import func, select
 
 from activities.lifecycle import LifecycleActivities
+from domain.records import (
+    SYSTEM_ACTOR, ActorRef, DeadlineRef, FollowupRecord, FollowupView, FormRecord, NotificationRecord, OverdueRecord,
+    ResultInput, ScheduleRecord, TaskEvent,
+)
 from store import audit, tasks
 from store.models import AuditRecord
 from store.models.tasks import (
     Followup, Notification, OverdueStep, Result, Task, TaskObject, TaskParticipant, TaskResponse, TimelineEvent,
 )
 from tests.activities.factories import T0, lead_actor, snapshot, task_input
-from workflows.messages import (
-    SYSTEM_ACTOR, ActorRef, DeadlineRef, FollowupRecord, FollowupView, FormRecord, NotificationRecord,
-    OverdueRecord, ResultInput, ScheduleRecord, TaskEvent,
-)
 
 
 @pytest.fixture

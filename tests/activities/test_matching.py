@@ -6,9 +6,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.draw import DrawActivities
+from domain.draw_records import MatchRequest, ObjectRef
 from store.models.tasks import Assignment, Matching
 from tests.activities import factories as f
-from workflows.messages import MatchRequest, ObjectRef
 
 SEED = "5e" * 32
 

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from activities.lifecycle import LifecycleActivities
-from store import tasks
+from domain.records import ActorRef, DeadlineRef, FormRecord, OverdueRecord, ResultInput
+from store import office, results, tasks
 from store.calendar import load_calendar
 from store.models import AuditRecord
 from store.models.tasks import Result
 from tests.activities import factories as f
-from workflows.messages import ActorRef, DeadlineRef, FormRecord, OverdueRecord, ResultInput
 
 BEIJING = timezone(timedelta(hours=8))
 ACK_DUE = datetime(2026, 3, 5, tzinfo=BEIJING)       # 24:00 of Wednesday 4 March
@@ -56,8 +56,8 @@ async def test_the_overdue_list_is_most_urgent_first_with_working_days_overdue(l
     await lifecycle.record_form(form("T1", 2, "D-R2", "awaiting_approval", "no_issue", due=NOW + timedelta(hours=5)))
     async with sessions() as session:
         calendar = await load_calendar(session)
-        rows = await tasks.overdue_steps(session, now=NOW, calendar=calendar, include_soon_due_hours=24)
-        with_resolved = await tasks.overdue_steps(session, now=NOW, calendar=calendar, include_resolved=True)
+        rows = await office.overdue_steps(session, now=NOW, calendar=calendar, include_soon_due_hours=24)
+        with_resolved = await office.overdue_steps(session, now=NOW, calendar=calendar, include_resolved=True)
     assert [(r["status"], r["task_id"], r["department_code"], r["step"], r["working_days_overdue"]) for r in rows] == [
         ("overdue", "T1", "D-R2", "acknowledgement", 3),
         ("overdue", "T1", "D-R1", "publication", 1),
@@ -75,8 +75,8 @@ async def test_resolved_steps_leave_the_list(lifecycle, sessions):
     await lifecycle.record_overdue(step.model_copy(update={"resolved_at": NOW, "resolution": "department removed"}))
     async with sessions() as session:
         calendar = await load_calendar(session)
-        assert await tasks.overdue_steps(session, now=NOW, calendar=calendar) == []
-        [resolved] = await tasks.overdue_steps(session, now=NOW, calendar=calendar, include_resolved=True)
+        assert await office.overdue_steps(session, now=NOW, calendar=calendar) == []
+        [resolved] = await office.overdue_steps(session, now=NOW, calendar=calendar, include_resolved=True)
     assert (resolved["status"], resolved["resolution"], resolved["working_days_overdue"]) == \
         ("resolved", "department removed", 3)
 
@@ -97,9 +97,9 @@ async def test_department_statistics(lifecycle, sessions):
     await lifecycle.record_overdue(OverdueRecord(key="T1:2:D-R1:publication", task_id="T1", step="publication",
                                                  department_code="D-R1", object_id=2, due_at=NOW, recorded_at=NOW))
     async with sessions.begin() as session:
-        await tasks.issue_notice(session, actor=f.audit_actor(), department_code="D-R2", text="响应超期，予以通报")
+        await office.issue_notice(session, actor=f.audit_actor(), department_code="D-R2", text="响应超期，予以通报")
     async with sessions() as session:
-        stats = {s["department_code"]: s for s in await tasks.department_stats(session)}
+        stats = {s["department_code"]: s for s in await office.department_stats(session)}
     lead, r1, r2 = stats["D-LEAD"], stats["D-R1"], stats["D-R2"]
     assert (lead["tasks_launched"], r1["tasks_joined"], r2["tasks_joined"], r2["tasks_invited"]) == (2, 2, 0, 2)
     assert (r1["ack_punctuality_pct"], r2["ack_punctuality_pct"]) == (100.0, 0.0)
@@ -111,10 +111,10 @@ async def test_department_statistics(lifecycle, sessions):
 
 async def test_notices_are_recorded_and_audited(sessions):
     async with sessions.begin() as session:
-        notice = await tasks.issue_notice(session, actor=f.audit_actor(), department_code="D-R2", text="通报",
+        notice = await office.issue_notice(session, actor=f.audit_actor(), department_code="D-R2", text="通报",
                                           task_id="T1")
     async with sessions() as session:
-        listed = await tasks.notices(session, department_code="D-R2")
+        listed = await office.notices(session, department_code="D-R2")
         audit_row = (await session.execute(select(AuditRecord))).scalar_one()
     assert [n["id"] for n in listed] == [notice["id"]] and listed[0]["task_id"] == "T1"
     assert (audit_row.action, audit_row.target, audit_row.actor) == ("office.notice", "department:D-R2", "office")
@@ -142,11 +142,11 @@ async def test_public_results_show_published_forms_only_and_never_inspectors(lif
     await lifecycle.record_form(form("T1", plant.id, "D-R1", "confidential", "no_issue", confidential=True))
     await lifecycle.record_form(form("T2", plant.id, "D-R1", "awaiting_approval", "refused"))
     async with sessions() as session:
-        everything = await tasks.public_results(session)
-        by_uscc = await tasks.public_results(session, q=shop.uscc[:10].lower())
-        by_name = await tasks.public_results(session, q="放心")
-        none = await tasks.public_results(session, q="化工")
-        internal = await tasks.result(session, f"T1:{shop.id}:D-R1")
+        everything = await results.public_results(session)
+        by_uscc = await results.public_results(session, q=shop.uscc[:10].lower())
+        by_name = await results.public_results(session, q="放心")
+        none = await results.public_results(session, q="化工")
+        internal = await results.result(session, f"T1:{shop.id}:D-R1")
     assert everything["total"] == 1 and by_uscc["total"] == 1 and by_name["total"] == 1 and none["total"] == 0
     [row] = everything["results"]
     assert (row["uscc"], row["object_name"], row["result_code"], row["department_name"]) == \

@@ -60,17 +60,3 @@ async def browsers(app) -> AsyncIterator:
     yield make
     for http in opened:
         await http.aclose()
-
-
-async def eventually(probe, *, timeout: float = 30.0, interval: float = 0.2):
-    """Poll until probe() returns something truthy (workflows answer on their own time)."""
-    import asyncio
-
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(interval)

@@ -4,7 +4,7 @@ re-check, an enterprise demand, a transfer acknowledged by the receiving departm
 import re
 from datetime import datetime, timedelta, timezone
 
-from tests.console.conftest import eventually
+from tests.polling import eventually
 from tests.workflows.world import REGION, build_world
 
 BEIJING = timezone(timedelta(hours=8))

@@ -4,7 +4,7 @@ import json
 import re
 
 from domain.draw import verify_record
-from tests.console.conftest import eventually
+from tests.polling import eventually
 from tests.workflows.world import REGION, build_world
 
 LAUNCH = {"name": "2026年食品企业联合抽查", "items:LEAD": "LEAD-01", "items:ENV": "ENV-01", "region_codes": REGION,

@@ -15,6 +15,8 @@ from domain.workdays import (
     drill_deadline,
     drill_reminder_at,
     drill_working_days_overdue,
+    end_of_day,
+    local_date,
     reminder_at,
     working_days_overdue,
 )
@@ -188,3 +190,16 @@ def test_working_days_overdue(now, overdue):
 def test_overdue_only_over_a_weekend_is_zero_working_days():
     assert working_days_overdue(bj(2026, 10, 17), bj(2026, 10, 18, 23), CALENDAR) == 0
     assert working_days_overdue(bj(2026, 10, 17), bj(2026, 10, 19, 8), CALENDAR) == 1
+
+
+def test_today_in_beijing_is_the_date_of_the_instant_at_utc_plus_8():
+    # 16:30 UTC on 31 December is already New Year's Day in Beijing; 15:59 UTC is not.
+    assert local_date(datetime(2026, 12, 31, 16, 30, tzinfo=timezone.utc)) == date(2027, 1, 1)
+    assert local_date(datetime(2026, 12, 31, 15, 59, tzinfo=timezone.utc)) == date(2026, 12, 31)
+    with pytest.raises(ValueError, match="naive"):
+        local_date(datetime(2026, 12, 31, 12, 0))
+
+
+def test_a_date_deadline_ends_at_midnight_beijing():
+    assert end_of_day(date(2026, 3, 20)) == bj(2026, 3, 21) == datetime(2026, 3, 20, 16, tzinfo=timezone.utc)
+

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import text
 
 from domain.draw import NON_STRATIFIED
-from store import draws, scope as scope_sql
+from domain.records import ObjectScope
+from store import draw_population, scope as scope_sql
 from store.db import make_engine, make_session_factory
-from workflows.messages import ObjectScope
 
 REGIONS = ("430302", "430304", "430321")
 
@@ -59,17 +59,18 @@ async def test_the_frozen_population_is_every_eligible_id_ascending(sessions, mo
     rows = directory()
     await insert(sessions, rows)
     async with sessions() as session:
-        strata = await draws.freeze_population(session, scope, classes)
+        strata = await draw_population.freeze_population(session, scope, classes)
     assert {key: list(ids) for key, ids in strata.items()} == expected(rows, scope, classes)
 
 
 async def test_an_empty_scope_freezes_empty_strata(sessions):
     async with sessions() as session:
-        assert await draws.freeze_population(session, ObjectScope(region_codes=["110101"])) == {NON_STRATIFIED: []}
-        assert await draws.freeze_population(session, ObjectScope(), ["A", "D"]) == {"A": [], "D": []}
+        nowhere = ObjectScope(region_codes=["110101"])
+        assert await draw_population.freeze_population(session, nowhere) == {NON_STRATIFIED: []}
+        assert await draw_population.freeze_population(session, ObjectScope(), ["A", "D"]) == {"A": [], "D": []}
 
 
 def test_the_stored_population_round_trips():
     ids = [0, 1, 5, 6, 1_000_000, 2**63, 2**64 - 1]
-    assert draws.decode_ids(draws.encode_ids(ids)) == ids
-    assert draws.decode_ids(draws.encode_ids([])) == []
+    assert draw_population.decode_ids(draw_population.encode_ids(ids)) == ids
+    assert draw_population.decode_ids(draw_population.encode_ids([])) == []

@@ -6,9 +6,11 @@ Not in drill mode: the real working-day calendar decides (SPEC §3)."""
 import asyncio
 from datetime import date, datetime, timedelta, timezone
 
+from domain.keys import object_workflow_id
+from tests.polling import eventually
 from tests.workflows.recording import replay_and_keep
 from tests.workflows.world import build_world, fix_inspection_day, task_body
-from workflows.joint_task import JointTaskWorkflow, child_workflow_id
+from workflows.joint_task import JointTaskWorkflow
 from workflows.object_inspection import ObjectInspectionWorkflow
 
 BEIJING = timezone(timedelta(hours=8))
@@ -107,10 +109,11 @@ async def test_a_new_holiday_moves_the_publication_and_follow_up_deadlines_of_an
     for dept in ("env", "safe"):
         ok = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w[f"{dept}_op"], json={"accept": True})
         assert ok.status_code == 200, ok.text
-    for _ in range(100):
-        if (await handle.query(JointTaskWorkflow.state)).stage == "drawing":
-            break
-        await asyncio.sleep(0.2)
+
+    async def drawing():
+        return (await handle.query(JointTaskWorkflow.state)).stage == "drawing"
+
+    await eventually(drawing)
     assert (await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"])).status_code == 200
     confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"], json={})
     (object_id,) = [o["object_id"] for o in confirmed.json()["selection"]]
@@ -121,32 +124,34 @@ async def test_a_new_holiday_moves_the_publication_and_follow_up_deadlines_of_an
     # LEAD's form is approved with a demand left to answer (7 working days); ENV's waits for approval (20).
     today = datetime.now(BEIJING).date()
     url = f"/api/v1/tasks/{task_id}/objects/{object_id}/results"
-    for _ in range(100):
-        lead_form = await client.post(url, headers=w["lead_op"], json={
+
+    async def lead_form_entered():
+        answer = await client.post(url, headers=w["lead_op"], json={
             "result_code": "no_issue", "item_codes": ["LEAD-01"], "inspection_date": today.isoformat(),
             "enterprise_demands": ["希望简化年报流程"], "demands_solved_on_site": False})
-        if lead_form.status_code != 404:  # the object opens for forms once the task is inspecting
-            break
-        await asyncio.sleep(0.2)
+        return answer.status_code != 404 and answer  # the object opens for forms once the task is inspecting
+
+    lead_form = await eventually(lead_form_entered)
     assert lead_form.status_code == 201, lead_form.text
     approved = await client.post(f"/api/v1/results/{task_id}:{object_id}:LEAD/approve", headers=w["lead_ap"])
     assert approved.status_code == 200, approved.text
     env_form = await client.post(url, headers=w["env_op"], json={
         "result_code": "no_issue", "item_codes": ["ENV-01"], "inspection_date": today.isoformat()})
     assert env_form.status_code == 201, env_form.text
-    child = temporal_client.get_workflow_handle(child_workflow_id(task_id, object_id))
+    child = temporal_client.get_workflow_handle(object_workflow_id(task_id, object_id))
     publish_before, demand_before = await _object_dues(child)
 
     # A new weekday holiday on the next working day: both deadlines move one working day later.
     first_working_day = (await _working_days_after(client, w["office"], today, 1))[0]
     loaded = await _add_holiday(client, w["office"], first_working_day)
     assert loaded["running_tasks_notified"] is True
-    for _ in range(100):
-        publish_after, demand_after = await _object_dues(child)
-        if publish_after > publish_before and demand_after > demand_before:
-            break
-        await asyncio.sleep(0.2)
+
+    async def both_moved():
+        publish, demand = await _object_dues(child)
+        return publish > publish_before and demand > demand_before and (publish, demand)
+
+    publish_after, demand_after = await eventually(both_moved)
     assert publish_after.astimezone(BEIJING).date() > publish_before.astimezone(BEIJING).date()
     assert demand_after.astimezone(BEIJING).date() > demand_before.astimezone(BEIJING).date()
     await replay_and_keep(temporal_client, {"joint_task_calendar_change_inspecting": f"joint-task-{task_id}",
-                                            "object_inspection_calendar_change": child_workflow_id(task_id, object_id)})
+                                            "object_inspection_calendar_change": child.id})

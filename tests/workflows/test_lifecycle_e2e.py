@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 
+from tests.polling import eventually
 from tests.workflows.recording import replay_and_keep
 from tests.workflows.world import DEPARTMENTS, build_world, fix_inspection_day, task_body
 
@@ -23,18 +24,6 @@ WITH_HEALTH = {**DEPARTMENTS, "HEALTH": "卫生健康委员会"}
 @pytest.fixture
 def settings(settings):
     return settings.model_copy(update={"drill_workday_seconds": DRILL})
-
-
-async def eventually(probe, *, timeout: float = 30.0, interval: float = 0.2):
-    """Poll until probe() returns something truthy (timers fire on the server's clock, not ours)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(interval)
 
 
 async def overdue_rows(client, office, **match):

@@ -5,9 +5,13 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from temporalio.client import WorkflowUpdateFailedError
 
+from domain.keys import object_workflow_id
+from domain.records import ActorRef, FollowupView
 from tests.workflows.recording import replay_and_keep
 from tests.workflows.world import build_world, task_body
+from workflows.inputs import FollowupInput
 from workflows.joint_task import JointTaskWorkflow
 
 DRILL = 1.0
@@ -222,4 +226,15 @@ async def test_a_transfer_reaches_a_department_outside_the_task_and_each_departm
     lead_own = await client.post(f"/api/v1/tasks/{task_id}/objects/{first}/followups", headers=w["lead_op"],
                                  json={"kind": "transfer", "receiving_department_code": "ENV", "outcome": "移送"})
     assert lead_own.status_code == 200 and lead_own.json()["department_code"] == "LEAD"
+
+    # An API of the previous release (a deploy rolls process by process) still sends the one `followup` update for
+    # every action: the workflow takes it, validated, as the matching one-action update.
+    child = temporal_client.get_workflow_handle(object_workflow_id(task_id, first))
+    env = ActorRef(username="env_op", role="dept_operator", department_code="ENV")
+    with pytest.raises(WorkflowUpdateFailedError):
+        await child.execute_update("followup", FollowupInput(actor=env, kind="transfer", action="complete"),
+                                   result_type=FollowupView)
+    legacy = await child.execute_update("followup", FollowupInput(actor=env, kind="transfer", action="acknowledge"),
+                                        result_type=FollowupView)
+    assert (legacy.department_code, legacy.state) == ("LEAD", "done")
     await replay_and_keep(temporal_client, {"object_inspection_transfer_outside_task": f"joint-task-{task_id}-object-{first}"})

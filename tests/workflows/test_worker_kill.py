@@ -14,15 +14,17 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus
 
+from domain.keys import object_workflow_id
 from store.models import AuditRecord
 from store.models.tasks import (
     Assignment, Draw, Followup, Matching, Notification, OverdueStep, Result, Task, TaskObject, TaskParticipant,
     TaskResponse, TimelineEvent,
 )
-from tests.workflows.test_lifecycle_e2e import eventually, overdue_rows
+from tests.polling import eventually
+from tests.workflows.test_lifecycle_e2e import overdue_rows
 from tests.workflows.worker_process import WorkerProcess
 from tests.workflows.world import build_world, fix_inspection_day, task_body
-from workflows.joint_task import JointTaskWorkflow, child_workflow_id
+from workflows.joint_task import JointTaskWorkflow
 
 DRILL = 1.0
 BEIJING = timezone(timedelta(hours=8))
@@ -150,7 +152,7 @@ async def _stage_is(handle, stage: str) -> bool:
 
 async def _written_keys(temporal_client, state) -> dict[str, set[str]]:
     """Per kind of row, the keys the task's workflows wrote: each batch's local-activity marker keeps its answer."""
-    ids = [f"joint-task-{state.task_id}", *(child_workflow_id(state.task_id, o.object_id) for o in state.selection)]
+    ids = [f"joint-task-{state.task_id}", *(object_workflow_id(state.task_id, o.object_id) for o in state.selection)]
     written: dict[str, set[str]] = defaultdict(set)
     for workflow_id in ids:
         async for event in temporal_client.get_workflow_handle(workflow_id).fetch_history_events():
