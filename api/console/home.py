@@ -6,6 +6,7 @@ from api.console.api_client import ApiFailure
 from api.console.pages import Page, error_page, render
 from api.console.routes_notifications import unread
 from api.console.taskdata import active_tasks, as_list, department_names, inspector_names, item_names
+from domain.lifecycle import ENTERABLE_FORM_STATES
 
 QUEUE_SIZE = 100
 
@@ -26,7 +27,7 @@ def _todo(view, dept: str) -> list[dict]:
             todo.append({"text": "确认联合检查日", "href": f"{base}#schedule"})
     for obj in view.objects:
         form = obj.forms.get(dept)
-        if form and form.get("state") in ("not_entered", "returned"):
+        if form and form.get("state") in ENTERABLE_FORM_STATES:
             word = "修改被退回的检查结果" if form["state"] == "returned" else "录入检查结果"
             todo.append({"text": f"{word}：{obj.name}", "href": f"{base}/objects/{obj.object_id}/result"})
         for f in obj.followups:

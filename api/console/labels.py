@@ -2,8 +2,6 @@
 
 The codes themselves are domain.lifecycle's; tests/console/test_labels.py checks every one has its words here."""
 
-from domain.lifecycle import FOLLOWUPS_OPENED_BY_HAND  # noqa: F401 - the templates offer these
-
 ROLES = {"admin": "平台管理员", "office": "联席会议办公室", "dept_operator": "部门操作员",
          "dept_approver": "部门审批人"}
 

@@ -19,6 +19,7 @@ from api.console.api_client import ApiFailure, ConsoleApi
 from api.console.errors import Problem
 from api.console.session import (CSRF_FIELD, FLASH_COOKIE, ConsoleSession, csrf_ok, push_flash, read_flash,
                                  read_session, write_session)
+from domain import lifecycle
 from domain.workdays import SHANGHAI
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -187,5 +188,7 @@ def beijing_times_in(text: Any) -> str:
     return INSTANT.sub(lambda m: shanghai_time(m.group(0)), str(text or ""))
 
 
+# The lifecycle vocabulary (final states, what may be entered or opened by hand), as the workflows define it.
+templates.env.globals["lifecycle"] = lifecycle
 templates.env.filters.update(bj=shanghai_time, time_left=time_left, pct=percent, bj_text=beijing_times_in)
 templates.env.tests["past"] = is_past
