@@ -205,8 +205,11 @@ async def _assert_read_model_matches(session_factory, temporal_client, state, as
     assert set(await keys(Result.state, Result.task_id == task_id)) == {"published"}
     assert await keys(Followup.followup_id, Followup.task_id == task_id) == []
     late = {f"{f.result_id}:publication" for f in forms.values() if f.late}
+    # On a loaded machine ENV's prompt answer can reach the task after its 2-drill-second deadline fired: then the
+    # task holds that acknowledgement as overdue too (SAFE's, extended, no longer says so).
+    acks = {f"{task_id}:ack:SAFE"} | {f"{task_id}:ack:{r.department_code}" for r in state.responders if r.overdue}
     overdue = await keys(OverdueStep.key, OverdueStep.task_id == task_id)
-    assert sorted(overdue) == sorted({f"{task_id}:ack:SAFE"} | late) == sorted(written["overdue"])
+    assert sorted(overdue) == sorted(acks | late) == sorted(written["overdue"])
     # Each timeline event was audited once, in the transaction that wrote it.
     audited = await keys(func.count(), AuditRecord.action.startswith("task.") & AuditRecord.target.startswith(
         f"task:{task_id}"))
