@@ -45,8 +45,8 @@ def good_v1() -> dict[str, dict]:
 
 
 def _strata() -> dict[str, list[int]]:
-    return {"A": list(range(10_000, 10_400, 4)), "B": list(range(10_001, 10_300, 4)), "C": list(range(10_002, 10_100, 4)),
-            "D": list(range(10_003, 10_040, 4))}
+    return {"A": list(range(10_000, 10_400, 4)), "B": list(range(10_001, 10_300, 4)),
+            "C": list(range(10_002, 10_100, 4)), "D": list(range(10_003, 10_040, 4))}
 
 
 RATIOS = {"A": "0.05", "B": "0.08", "C": "0.2", "D": "1"}
@@ -111,8 +111,8 @@ def good_v2() -> dict[str, dict]:
     big = {"all": [5, 2**53 + 1, *range(TOP - 40, TOP)]}
     big_first = build_record_v2(seed("vector v2 big ids"), big, {"all": 6})
     big_warning = FusionWarning(big_first["selection"]["objects"][0], "open_task", "同时在另一在办任务中")
-    big_ids = build_record_v2(seed("vector v2 big ids"), big, {"all": 6}, [Exclusion(big_warning.object_id, "open_task")],
-                              warnings=[big_warning])
+    big_ids = build_record_v2(seed("vector v2 big ids"), big, {"all": 6},
+                              [Exclusion(big_warning.object_id, "open_task")], warnings=[big_warning])
     complete_first = build_record_v2(seed("vector v2 complete"), strata, sizes, ratios=RATIOS, public_entropy=ENTROPY)
     warnings, left, exclusions = _fusion(complete_first)
     complete = build_record_v2(seed("vector v2 complete"), strata, sizes, exclusions, ratios=RATIOS,
