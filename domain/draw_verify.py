@@ -137,6 +137,8 @@ class _Check:
 
     def matching(self) -> list[str]:
         departments = self.record.get("matching") or []
+        if not isinstance(departments, list):
+            return ["matching must be a list of departments"]
         codes = [department["department_code"] for department in departments]
         if len(set(codes)) != len(codes):
             return ["a department has more than one matching record"]
@@ -165,6 +167,8 @@ def _removals(record: Mapping, members: set[int]) -> list[str]:
     cap = record["annual_cap"]
     if cap is not None and (not _is_int(cap) or cap < 1):
         return ["annual_cap must be a positive integer or null"]
+    if not isinstance(record["removed_at_freeze"], list):
+        return ["removed_at_freeze must be a list"]
     reasons = []
     for removal in record["removed_at_freeze"]:
         object_id, reason = removal["object_id"], removal["reason"]
@@ -178,6 +182,8 @@ def _removals(record: Mapping, members: set[int]) -> list[str]:
 
 
 def _backed(record: Mapping, members: set[int]) -> list[str]:
+    if not all(isinstance(record[field], list) for field in ("exclusions", "warnings", "left_scope")):
+        return ["exclusions, warnings and left_scope must be lists"]
     backing: set[tuple[int, str]] = set()
     for field, kinds in (("warnings", WARNING_KINDS), ("left_scope", DEPARTURE_KINDS)):
         for entry in record[field]:
@@ -204,6 +210,8 @@ def _department(department: Mapping, seed_hex: str, selected: set[int]) -> list[
     if department.get("algorithm") != MATCH_V2:
         return [f"department {code!r}: unsupported matching algorithm {department['algorithm']!r}"]
     entries = department["objects"]
+    if not isinstance(entries, list):
+        return [f"department {code!r}: objects must be a list"]
     pools = [pool_from_record(entry) for entry in entries]
     not_drawn = sorted(p.object_id for p in pools if p.object_id not in selected)
     if not_drawn:

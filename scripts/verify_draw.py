@@ -159,6 +159,7 @@ class Record:
     def removals(self, members):
         cap = self.r["annual_cap"]
         need(cap is None or (is_int(cap) and cap >= 1), "annual_cap must be a positive integer or null")
+        need(isinstance(self.r["removed_at_freeze"], list), "removed_at_freeze must be a list")
         for removal in self.r["removed_at_freeze"]:
             object_id, reason = removal["object_id"], removal["reason"]
             need(reason in REMOVAL_REASONS and (object_id is None or is_int(object_id)),
@@ -187,6 +188,8 @@ class Record:
             need(all(is_int(x) for x in exclusions), "exclusions must be object ids (integers)")
             self.excluded = set(exclusions)
             return
+        need(isinstance(self.r["warnings"], list) and isinstance(self.r["left_scope"], list),
+             "warnings and left_scope must be lists")
         backing = set()
         for field, kinds in (("warnings", WARNING_KINDS), ("left_scope", DEPARTURE_KINDS)):
             for entry in self.r[field]:

@@ -6,6 +6,7 @@ import copy
 import hashlib
 import importlib.util
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from hypothesis import given, settings, strategies as st
 from domain.draw import build_record, seed_commitment, sizes_from_ratios, verify_record
 from domain.draw_v2 import Exclusion, FusionWarning, build_record_v2
 from domain.public_entropy import PublicEntropy
+from tests.domain.record_fuzz import mutants
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "verify_draw.py"
 VECTORS = json.loads((SCRIPT.parents[1] / "docs" / "draw-test-vectors.json").read_text(encoding="utf-8"))["vectors"]
@@ -207,3 +209,12 @@ def test_the_script_and_verify_record_name_the_same_step_on_v2_records(record, h
     assert (failure[0] if failure else None) == verdict.step
     if how == "none":
         assert failure is None
+
+
+def test_the_script_and_verify_record_name_the_same_step_for_damaged_vectors():
+    rng = random.Random(2026)
+    for vector in VECTORS:
+        if vector["expect"] == "MATCH":
+            for mutant in mutants(vector["record"], rng, 150):
+                failure = script.verify(json.loads(json.dumps(mutant)))
+                assert (failure[0] if failure else None) == verify_record(mutant).step, (vector["name"], mutant)

@@ -5,7 +5,9 @@ small app that answers each vector's record under its name (the platform's store
 """
 
 import asyncio
+import importlib.util
 import json
+import random
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException
@@ -13,6 +15,7 @@ from playwright.async_api import expect
 
 from api.console import public_pages, routes_auth
 from tests.browser.server import LiveServer
+from tests.domain.record_fuzz import mutants
 from tests.workflows.world import build_world, task_body
 
 VECTORS = json.loads((Path(__file__).resolve().parents[2] / "docs" / "draw-test-vectors.json").read_text("utf-8"))
@@ -20,6 +23,20 @@ STEP_NAMES = {"format": "记录格式", "commitment": "随机种子与承诺值"
               "population": "冻结名单与哈希", "sizes": "抽取数量", "exclusions": "排除理由", "selection": "抽取结果",
               "matching": "执法人员匹配"}
 DONE = '#browser-verdict[data-state="done"]'
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_draw.py"
+VERIFY_ALL = """async (texts) => {
+  const verifier = await import("/console/static/draw-verify.js");
+  const steps = [];
+  for (const text of texts) steps.push((await verifier.verifyRecord(verifier.parseRecord(text))).step);
+  return steps;
+}"""
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("verify_draw_for_browser", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def vector_site() -> FastAPI:
@@ -89,6 +106,22 @@ async def test_exclusions_public_value_and_matching_are_shown_in_chinese(chromiu
         await expect(page.locator("#exclusions")).to_contain_text("记录中无相应提示")
         await expect(page.locator('#browser-steps li[data-step="selection"]')).to_have_text("抽取结果：— 未复算")
         await context.close()
+
+
+async def test_the_page_and_the_script_name_the_same_step_for_damaged_records(chromium):
+    """Hundreds of records with one or two values of the wrong shape: the browser fails them where Python does."""
+    script, rng = load_script(), random.Random(14)
+    texts = [json.dumps(mutant) for vector in VECTORS["vectors"] if vector["expect"] == "MATCH"
+             for mutant in mutants(vector["record"], rng, 40)]
+    expected = [(script.verify(json.loads(text)) or (None,))[0] for text in texts]
+    async with LiveServer(vector_site()) as base_url:
+        context = await chromium.new_context(base_url=base_url)
+        page = await context.new_page()
+        await page.goto("/public/draws/v1-plain")
+        steps = await page.evaluate(VERIFY_ALL, texts)
+        await context.close()
+    assert steps == expected
+    assert len(set(expected)) >= 8, "the damage reaches every step"
 
 
 async def test_a_confirmed_draw_of_the_platform_verifies_in_the_browser(client, worker, session_factory, new_page):

@@ -13,7 +13,7 @@ from pathlib import Path
 from domain.draw import build_record, population_sha256, sizes_from_ratios
 from domain.draw_v2 import Exclusion, FreezeRemoval, FusionWarning, ScopeDeparture, build_record_v2
 from domain.matching import InspectorCandidate, MatchTarget
-from domain.matching_v2 import ObjectPool, match_department_v2, pseudonym
+from domain.matching_v2 import ObjectPool, PoolMember, department_record, match_department_v2, pseudonym
 from domain.public_entropy import PublicEntropy, canonical_entropy, mixed_seed
 
 VECTORS = Path(__file__).resolve().parents[2] / "docs" / "draw-test-vectors.json"
@@ -119,9 +119,25 @@ def good_v2() -> dict[str, dict]:
                                public_entropy=ENTROPY, warnings=warnings, left_scope=left,
                                removed_at_freeze=_removals(), annual_cap=2)
     complete = _with_matching(complete)
-    return {"v2-stratified": stratified, "v2-exclusions-and-replacements": excluded, "v2-public-entropy": entropy,
+    return {"v2-worked-example": worked_example_v2(), "v2-stratified": stratified, "v2-exclusions-and-replacements": excluded, "v2-public-entropy": entropy,
             "v2-witness-digits": witness, "v2-matching": matched, "v2-ids-beyond-2-53": big_ids,
             "v2-complete": complete}
+
+
+def worked_example_v2() -> dict:
+    """docs/draw.md §7.7: the v1 worked example with a lottery result, an exclusion, a removal and one matching."""
+    entropy = PublicEntropy("2026年4月21日中国福利彩票“双色球”第2026045期开奖号码（按开奖公告顺序）",
+                            "０３　０７，１２　１９　２５　３１＋０９")
+    warning = FusionWarning(1010, "open_task", "同时在联合任务 20260405-c7d8 中，尚未结案")
+    record = build_record_v2(seed("jointcheck worked example"), {"A": list(range(1001, 1013)), "D": [2001, 2002, 2003]},
+                             {"A": 3, "D": 3}, [Exclusion(1010, "open_task")], ratios={"A": "0.25", "D": "1"},
+                             public_entropy=entropy, warnings=[warning], annual_cap=2,
+                             removed_at_freeze=[FreezeRemoval("annual_cap", 1013, "本年度已接受 2 次联合检查")])
+    pool = ObjectPool(1006, [PoolMember("i01", "local"), PoolMember("i02", "local", previous=True),
+                             PoolMember("i03", "local"), PoolMember("i04", "adjacent"),
+                             PoolMember("i05", "local", expert=True)])
+    record["matching"] = [department_record(record["final_seed"], "SCJG", [pool], 2, 1)]
+    return record
 
 
 def _with_matching(record: dict) -> dict:

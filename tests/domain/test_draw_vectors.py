@@ -24,6 +24,17 @@ def test_each_vector_verifies_as_it_says(vector):
     assert (verdict.match, verdict.step) == (vector["expect"] == "MATCH", vector["step"]), verdict.reasons
 
 
+def test_the_worked_examples_of_the_documentation_are_vectors():
+    text = (VECTORS.parents[0] / "draw.md").read_text(encoding="utf-8")
+    by_name = {v["name"]: v["record"] for v in PUBLISHED}
+    v1, v2 = by_name["v1-worked-example"], by_name["v2-worked-example"]
+    assert json.dumps(v1["selection"]["objects"]).replace(" ", "") in text.replace(" ", "").replace("\n", "")
+    entry = v2["matching"][0]["objects"][0]
+    for fact in (v2["final_seed"], v2["public_entropy"]["canonical"], entry["pool_sha256"],
+                 " ".join(entry["ranked"]), f"A `{json.dumps(v2['selection']['strata']['A'])}`"):
+        assert fact in text, fact
+
+
 def test_the_vectors_cover_every_feature_and_every_step():
     good = {v["name"]: v["record"] for v in vectors()["vectors"] if v["expect"] == "MATCH"}
     records = list(good.values())

@@ -250,9 +250,11 @@ class Checks {
       this.excluded = new Set(exclusions);
       return;
     }
+    need(Array.isArray(get(this.r, "warnings")) && Array.isArray(get(this.r, "left_scope")),
+      "warnings 与 left_scope 须为列表");
     const backing = new Set();
     for (const [field, kinds] of [["warnings", WARNING_KINDS], ["left_scope", DEPARTURE_KINDS]]) {
-      for (const entry of get(this.r, field)) {
+      for (const entry of this.r[field]) {
         need(isInt(get(entry, "object_id")) && kinds.has(get(entry, "kind")), `${field} 中有编号有误或类别未知的条目`);
         backing.add(`${entry.object_id}:${entry.kind}`);
       }
