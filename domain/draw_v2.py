@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from domain.draw import (
     RECORD_V2, Ratio, build_record, select, seed_commitment, stratum_keys,
@@ -22,33 +23,32 @@ REMOVAL_REASONS = ("deregistered", "revoked", "out_of_scope", "annual_cap")
 
 
 @dataclass(frozen=True)
-class FusionWarning:
+class ObjectNotice:
+    """Something the record states about one drawn object, of a known kind, with a short text for readers."""
+
+    object_id: int
+    kind: str
+    detail: str = ""
+    FIELD: ClassVar[str] = ""
+    KINDS: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        _check_code(f"{self.FIELD}.kind", self.kind, self.KINDS)
+
+    def as_record(self) -> dict:
+        return {"object_id": self.object_id, "kind": self.kind, "detail": self.detail}
+
+
+class FusionWarning(ObjectNotice):
     """Task fusion (任务融合): a drawn object already inspected this year, or part of another open task."""
 
-    object_id: int
-    kind: str
-    detail: str = ""
-
-    def __post_init__(self) -> None:
-        _check_code("warnings.kind", self.kind, WARNING_KINDS)
-
-    def as_record(self) -> dict:
-        return {"object_id": self.object_id, "kind": self.kind, "detail": self.detail}
+    FIELD, KINDS = "warnings", WARNING_KINDS
 
 
-@dataclass(frozen=True)
-class ScopeDeparture:
+class ScopeDeparture(ObjectNotice):
     """A drawn object that left the scope after the freeze: deregistered, revoked, or no longer in scope."""
 
-    object_id: int
-    kind: str
-    detail: str = ""
-
-    def __post_init__(self) -> None:
-        _check_code("left_scope.kind", self.kind, DEPARTURE_KINDS)
-
-    def as_record(self) -> dict:
-        return {"object_id": self.object_id, "kind": self.kind, "detail": self.detail}
+    FIELD, KINDS = "left_scope", DEPARTURE_KINDS
 
 
 @dataclass(frozen=True)
