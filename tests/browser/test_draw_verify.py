@@ -14,7 +14,8 @@ from fastapi import FastAPI, HTTPException
 from playwright.async_api import expect
 
 from api.console import public_pages, routes_auth
-from tests.browser.server import LiveServer
+from tests.browser.conftest import assert_readable
+from tests.browser.server import PHONE, LiveServer
 from tests.domain.record_fuzz import mutants
 from tests.workflows.world import build_world, task_body
 
@@ -106,6 +107,14 @@ async def test_exclusions_public_value_and_matching_are_shown_in_chinese(chromiu
         await expect(page.locator("#exclusions")).to_contain_text("记录中无相应提示")
         await expect(page.locator('#browser-steps li[data-step="selection"]')).to_have_text("抽取结果：— 未复算")
         await context.close()
+
+        phone = await (await chromium.new_context(base_url=base_url, viewport=PHONE, locale="zh-CN")).new_page()
+        await phone.goto("/public/draws/v2-complete")
+        await expect(phone.locator(DONE)).to_have_text("核验一致")
+        for details in await phone.locator("#matching-card details").all():
+            await details.locator("summary").click()
+        await assert_readable(phone)
+        await phone.context.close()
 
 
 async def test_the_page_and_the_script_name_the_same_step_for_damaged_records(chromium):

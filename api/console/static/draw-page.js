@@ -25,9 +25,13 @@ function element(tag, text, attributes = {}) {
   return node;
 }
 
+// A cell is a text, or [text, class] (class "mono" lets pseudonyms and digests wrap on a phone).
 function row(cells, label) {
   const tr = element("tr");
-  cells.forEach((cell, i) => tr.append(element("td", cell, { "data-label": label[i] })));
+  cells.forEach((cell, i) => {
+    const [text, style] = Array.isArray(cell) ? cell : [cell, ""];
+    tr.append(element("td", text, { "data-label": label[i], ...(style ? { class: style } : {}) }));
+  });
   return tr;
 }
 
@@ -102,8 +106,8 @@ function showMatching(record, into) {
     details.append(element("summary", `部门 ${department.department_code}：${list(department.objects).length} 个对象`));
     details.append(table(`matching-${department.department_code}`, ["对象", "本地候选", "相邻区域候选", "选中执法人员",
       "选中专家", "匹配规则"], list(department.objects).map((o) => [objectName(record, o.object_id),
-      list(o.pool?.local).length, list(o.pool?.adjacent).length, list(o.picks).join("、"),
-      list(o.expert_picks).join("、") || "—", MATCH_RULES[o.rule] ?? o.rule])));
+      list(o.pool?.local).length, list(o.pool?.adjacent).length, [list(o.picks).join("、"), "mono"],
+      [list(o.expert_picks).join("、") || "—", "mono"], MATCH_RULES[o.rule] ?? o.rule])));
     into.append(details);
   }
   into.hidden = false;

@@ -17,6 +17,10 @@ const SEPARATORS = new Set(["\t", "\n", "\r", " ", ",", ".", ";", ":", "/", "|",
 const WARNING_KINDS = new Set(["inspected_this_year", "open_task"]);
 const DEPARTURE_KINDS = new Set(["deregistered", "revoked", "out_of_scope"]);
 const REMOVAL_REASONS = new Set(["deregistered", "revoked", "out_of_scope", "annual_cap"]);
+const KIND_NAMES = {
+  inspected_this_year: "本年度已检查", open_task: "在其他在办任务中", deregistered: "已注销", revoked: "已吊销",
+  out_of_scope: "已不在抽查范围",
+};
 const TIERS = ["local", "adjacent"];
 const RULES = ["local", "local_previous", "adjacent", "adjacent_previous"];
 const encoder = new TextEncoder();
@@ -266,7 +270,8 @@ class Checks {
       const [objectId, reason] = [exclusion.object_id, get(exclusion, "reason")];
       need(WARNING_KINDS.has(reason) || DEPARTURE_KINDS.has(reason), `对象 #${objectId} 的排除理由未知`);
       need(members.has(objectId), `对象 #${objectId} 被排除，但不在冻结名单中`);
-      need(backing.has(`${objectId}:${reason}`), `对象 #${objectId} 以“${reason}”为由排除，记录中却没有相应的提示或依据`);
+      need(backing.has(`${objectId}:${reason}`),
+        `对象 #${objectId} 以“${KIND_NAMES[reason]}”为由排除，记录中却没有相应的提示或依据`);
     }
     this.excluded = new Set(ids);
   }
