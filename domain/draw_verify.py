@@ -1,4 +1,4 @@
-"""Verification of a published draw record, v1 or v2, step by step (docs/draw.md §6 and §7.6).
+"""Verification of a published draw record, v1 or v2, step by step (docs/draw.md §6 and §7).
 
 The steps run in a fixed order and the first that fails is the verdict, so this module, scripts/verify_draw.py
 and the browser check (api/console/static/draw-verify.js) name the same step for the same record.

@@ -2,7 +2,7 @@
 
 At launch a task may name a value that does not exist yet (a named lottery draw on a named date, or digits a
 witness reads out at the draw ceremony). The selection then uses SHA-256(committed seed ‖ canonical value), so
-nobody, the platform included, can know it before the value is public. docs/draw.md §7 defines the canonical
+nobody, the platform included, can know it before the value is public. docs/draw.md §7.1 defines the canonical
 form; scripts/verify_draw.py and api/console/static/draw-verify.js reimplement it.
 """
 

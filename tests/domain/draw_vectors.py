@@ -125,7 +125,7 @@ def good_v2() -> dict[str, dict]:
 
 
 def worked_example_v2() -> dict:
-    """docs/draw.md §7.7: the v1 worked example with a lottery result, an exclusion, a removal and one matching."""
+    """docs/draw.md §7.6: the v1 worked example with a lottery result, an exclusion, a removal and one matching."""
     entropy = PublicEntropy("2026年4月21日中国福利彩票“双色球”第2026045期开奖号码（按开奖公告顺序）",
                             "０３　０７，１２　１９　２５　３１＋０９")
     warning = FusionWarning(1010, "open_task", "同时在联合任务 20260405-c7d8 中，尚未结案")
