@@ -20,6 +20,9 @@ from fractions import Fraction
 from itertools import islice
 
 ALGORITHM_VERSION = "jointcheck-draw-v1"
+# Record format 2 (domain/draw_v2.py) adds public entropy, backed exclusions and matching. Its sampling is v1's,
+# byte for byte and under v1's label, so only the seed it samples with can differ (docs/draw.md §7).
+RECORD_V2 = "jointcheck-draw-v2"
 NON_STRATIFIED = "all"
 
 _SEED_HEX = re.compile(r"[0-9a-fA-F]{64}")
@@ -263,10 +266,11 @@ def _require_sizes(keys: list[str], sizes: Mapping[str, int]) -> None:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """Whether a published record recomputes to itself, and why not."""
+    """Whether a published record recomputes to itself; if not, the first step that failed and why."""
 
     match: bool
     reasons: list[str]
+    step: str | None = None
 
 
 def build_record(seed_hex: str, strata: Mapping[str, Sequence[int]], sizes: Mapping[str, int],
@@ -293,45 +297,7 @@ def build_record(seed_hex: str, strata: Mapping[str, Sequence[int]], sizes: Mapp
 
 
 def verify_record(record: Mapping) -> VerifyResult:
-    """Recompute commitment, population digests and selection from a record (bare or under "record")."""
-    try:
-        if isinstance(record, Mapping) and "record" in record and "algorithm" not in record:
-            record = record["record"]
-        reasons = _verify(record)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        reasons = [f"malformed record: {exc!s}"]
-    return VerifyResult(match=not reasons, reasons=reasons)
+    """Recompute a v1 or v2 record (bare or under "record") step by step, as docs/draw.md §6 orders the steps."""
+    from domain.draw_verify import verify  # builds on this module, so it is imported when first needed
 
-
-def _verify(record: Mapping) -> list[str]:
-    if record.get("algorithm") != ALGORITHM_VERSION:
-        return [f"unsupported algorithm {record.get('algorithm')!r} (this verifier knows {ALGORITHM_VERSION})"]
-    if not record.get("seed"):
-        return ["the seed is not revealed yet: only the commitment is public"]
-    reasons = []
-    if str(record["seed_commitment"]).lower() != seed_commitment(record["seed"]):
-        reasons.append("seed_commitment is not the SHA-256 of the revealed seed")
-    population = record["population"]
-    try:
-        digests = population_sha256(population)
-    except ValueError as exc:
-        return [*reasons, str(exc)]
-    published = record["population_sha256"]
-    for key in sorted(set(digests["strata"]) | set(published["strata"])):
-        if published["strata"].get(key) != digests["strata"].get(key):
-            reasons.append(f"population_sha256 of stratum {key!r} does not match its population")
-    if published["overall"] != digests["overall"]:
-        reasons.append("overall population_sha256 does not match the population")
-    sizes = record["sizes"]
-    if record.get("ratios") is not None:
-        expected = sizes_from_ratios({k: len(v) for k, v in population.items()}, record["ratios"])
-        if expected != dict(sizes):
-            reasons.append(f"sizes {dict(sizes)} do not follow from the ratios (expected {expected})")
-    recomputed = select(record["seed"], population, sizes, record["exclusions"], record["algorithm"]).as_record()
-    published_selection = record["selection"]
-    for key in sorted(set(recomputed["strata"]) | set(published_selection["strata"])):
-        if published_selection["strata"].get(key) != recomputed["strata"].get(key):
-            reasons.append(f"selection of stratum {key!r} differs from the recomputed one")
-    if published_selection["objects"] != recomputed["objects"]:
-        reasons.append("the flat list of selected objects differs from the recomputed one")
-    return reasons
+    return verify(record)

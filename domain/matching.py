@@ -15,6 +15,7 @@ from domain.draw import seed_bytes
 
 MATCH_LABEL = "jointcheck-match-v1"
 TWO_PERSON_RULE = 2
+TIERS = ("local", "adjacent")  # the enforcement region covers the object's region, or only an adjacent one
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class InspectorCandidate:
     active: bool
     conflict_object_ids: frozenset[int] = frozenset()
     conflict_usccs: frozenset[str] = frozenset()
+    expert: bool = False  # 外部专家: may join a group, never counts toward the two enforcement officers
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,13 @@ class MatchTarget:
 
 @dataclass(frozen=True)
 class Assignment:
-    """The inspectors matched to one object, best-ranked first."""
+    """The inspectors matched to one object: the officers best-ranked first, then any experts."""
 
     object_id: int
     inspector_ids: tuple[int, ...]
     adjacent_inspector_ids: tuple[int, ...] = ()
     repeated_inspector_ids: tuple[int, ...] = ()
+    expert_inspector_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,29 @@ def region_covers(enforcement_region: str, object_region: str) -> bool:
     return enforcement_region.endswith("00") and object_region.startswith(enforcement_region[:4])
 
 
+def placement_of(candidate: InspectorCandidate, target: MatchTarget, adjacent_regions: frozenset[str]) -> str | None:
+    """"local" or "adjacent" when the inspector is eligible for the object (SPEC §6), None when not."""
+    if target.object_id in candidate.conflict_object_ids or not target.required_tags <= candidate.tags:
+        return None
+    if target.uscc is not None and target.uscc in candidate.conflict_usccs:
+        return None
+    if any(region_covers(r, target.region_code) for r in candidate.region_codes):
+        return "local"
+    if any(region_covers(r, a) for r in candidate.region_codes for a in adjacent_regions):
+        return "adjacent"
+    return None
+
+
+def check_rules(department_code: str, per_object: int, experts_per_object: int) -> None:
+    """ValueError for a department code that cannot be hashed unambiguously or impossible group sizes."""
+    if not isinstance(department_code, str) or not department_code or "\x00" in department_code:
+        raise ValueError("department_code: a non-empty text without NUL")
+    if isinstance(per_object, bool) or not isinstance(per_object, int) or per_object < 1:
+        raise ValueError("per_object: at least one inspector per object")
+    if isinstance(experts_per_object, bool) or not isinstance(experts_per_object, int) or experts_per_object < 0:
+        raise ValueError("experts_per_object: a number of experts, 0 or more")
+
+
 def match_rank(seed: bytes, department_code: str, object_id: int, inspector_id: int) -> bytes:
     """An inspector's rank for one object: SHA-256(seed ‖ label ‖ 0 ‖ dept ‖ 0 ‖ object u64 ‖ inspector u64)."""
     message = (seed + MATCH_LABEL.encode("ascii") + b"\x00" + department_code.encode("utf-8") + b"\x00"
@@ -108,16 +134,14 @@ def match_rank(seed: bytes, department_code: str, object_id: int, inspector_id: 
 def match_department(seed_hex: str, department_code: str, targets: Sequence[MatchTarget],
                      candidates: Iterable[InspectorCandidate], adjacency: Mapping[str, frozenset[str]],
                      previous: Mapping[int, frozenset[int]] = MappingProxyType({}),
-                     per_object: int = TWO_PERSON_RULE) -> MatchOutcome:
-    """Match per_object inspectors of one department to each target, or raise MatchShortfall naming the gaps."""
+                     per_object: int = TWO_PERSON_RULE, experts_per_object: int = 0) -> MatchOutcome:
+    """Match per_object officers (and up to experts_per_object experts) of one department to each target, or
+    raise MatchShortfall naming the gaps; experts never count toward per_object."""
     # Preference tiers, best first: local and new to the object, local and repeated, adjacent and new,
     # adjacent and repeated. Staying within one's own enforcement region outranks rotation: adjacent
     # regions are the SPEC's fallback for too few local inspectors, a repeat is only "preferably not".
     seed = seed_bytes(seed_hex)
-    if per_object < 1:
-        raise ValueError("per_object: at least one inspector per object")
-    if "\x00" in department_code:
-        raise ValueError("department_code: must not contain NUL")
+    check_rules(department_code, per_object, experts_per_object)
     object_ids = [t.object_id for t in targets]
     if len(set(object_ids)) != len(object_ids):
         raise ValueError("targets: an object appears more than once")
@@ -128,14 +152,16 @@ def match_department(seed_hex: str, department_code: str, targets: Sequence[Matc
     for target in targets:
         ranked = _ranked(seed, department_code, target, pool, adjacency.get(target.region_code, frozenset()),
                          previous.get(target.object_id, frozenset()))
-        if len(ranked) < per_object:
-            shortfalls.append(Shortfall(target.object_id, per_object, len(ranked)))
+        officers = [(tier, c) for tier, c in ranked if not c.expert]
+        if len(officers) < per_object:
+            shortfalls.append(Shortfall(target.object_id, per_object, len(officers)))
             continue
-        chosen = ranked[:per_object]
+        chosen = officers[:per_object] + [(tier, c) for tier, c in ranked if c.expert][:experts_per_object]
         assignments.append(Assignment(
             object_id=target.object_id, inspector_ids=tuple(c.id for _, c in chosen),
             adjacent_inspector_ids=tuple(c.id for tier, c in chosen if tier >= 2),
-            repeated_inspector_ids=tuple(c.id for tier, c in chosen if tier % 2 == 1)))
+            repeated_inspector_ids=tuple(c.id for tier, c in chosen if tier % 2 == 1),
+            expert_inspector_ids=tuple(c.id for _, c in chosen if c.expert)))
     if shortfalls:
         raise MatchShortfall(department_code, shortfalls)
     return MatchOutcome(department_code=department_code, per_object=per_object, assignments=tuple(assignments))
@@ -149,7 +175,8 @@ def match_record(outcome: MatchOutcome) -> dict:
         "per_object": outcome.per_object,
         "assignments": [{"object_id": a.object_id, "inspector_ids": list(a.inspector_ids),
                          "adjacent_inspector_ids": list(a.adjacent_inspector_ids),
-                         "repeated_inspector_ids": list(a.repeated_inspector_ids)} for a in outcome.assignments],
+                         "repeated_inspector_ids": list(a.repeated_inspector_ids),
+                         "expert_inspector_ids": list(a.expert_inspector_ids)} for a in outcome.assignments],
     }
 
 
@@ -157,17 +184,10 @@ def _ranked(seed: bytes, department_code: str, target: MatchTarget, pool: list[I
             adjacent_regions: frozenset[str], previous_ids: frozenset[int]) -> list[tuple[int, InspectorCandidate]]:
     tiered = []
     for candidate in pool:
-        if target.object_id in candidate.conflict_object_ids or not target.required_tags <= candidate.tags:
+        placement = placement_of(candidate, target, adjacent_regions)
+        if placement is None:
             continue
-        if target.uscc is not None and target.uscc in candidate.conflict_usccs:
-            continue
-        if any(region_covers(r, target.region_code) for r in candidate.region_codes):
-            tier = 0
-        elif any(region_covers(r, a) for r in candidate.region_codes for a in adjacent_regions):
-            tier = 2
-        else:
-            continue
-        tier += candidate.id in previous_ids
+        tier = TIERS.index(placement) * 2 + (candidate.id in previous_ids)
         tiered.append((tier, match_rank(seed, department_code, target.object_id, candidate.id), candidate))
     tiered.sort(key=lambda entry: (entry[0], entry[1]))
     return [(tier, candidate) for tier, _, candidate in tiered]

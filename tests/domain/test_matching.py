@@ -15,9 +15,10 @@ ADJACENCY = {"440305": frozenset({"440306"}), "440306": frozenset({"440305", "44
 TAGS = ["food", "fire", "env"]
 
 
-def inspector(id, dept="SCJG", regions=("440305",), tags=("food",), active=True, objects=(), usccs=()):
+def inspector(id, dept="SCJG", regions=("440305",), tags=("food",), active=True, objects=(), usccs=(), expert=False):
     return InspectorCandidate(id=id, department_code=dept, region_codes=frozenset(regions), tags=frozenset(tags),
-                              active=active, conflict_object_ids=frozenset(objects), conflict_usccs=frozenset(usccs))
+                              active=active, conflict_object_ids=frozenset(objects), conflict_usccs=frozenset(usccs),
+                              expert=expert)
 
 
 def target(object_id, region="440305", tags=("food",), uscc=None):
@@ -137,7 +138,22 @@ def test_the_record_lists_ids_only():
     record = match_record(outcome)
     assert record["label"] == "jointcheck-match-v1" and record["department_code"] == "SCJG"
     assert record["assignments"] == [{"object_id": 1, "inspector_ids": list(outcome.assignments[0].inspector_ids),
-                                      "adjacent_inspector_ids": [], "repeated_inspector_ids": []}]
+                                      "adjacent_inspector_ids": [], "repeated_inspector_ids": [],
+                                      "expert_inspector_ids": []}]
+
+
+def test_an_expert_joins_but_never_counts_toward_the_two_officers():
+    pool = [inspector(1), inspector(2, expert=True), inspector(3, expert=True)]
+    with pytest.raises(MatchShortfall) as raised:
+        match_department(SEED, "SCJG", [target(1)], pool, {}, experts_per_object=2)
+    assert raised.value.shortfalls == [Shortfall(1, 2, 1)]
+    outcome = match_department(SEED, "SCJG", [target(1)], [*pool, inspector(4)], {}, experts_per_object=1)
+    assignment = outcome.assignments[0]
+    assert set(assignment.inspector_ids[:2]) == {1, 4} and len(assignment.inspector_ids) == 3
+    assert assignment.expert_inspector_ids == assignment.inspector_ids[2:]
+    assert assignment.expert_inspector_ids[0] in {2, 3}
+    without = match_department(SEED, "SCJG", [target(1)], [*pool, inspector(4)], {})
+    assert set(without.assignments[0].inspector_ids) == {1, 4} and not without.assignments[0].expert_inspector_ids
 
 
 def test_bad_arguments_are_refused():
@@ -147,3 +163,7 @@ def test_bad_arguments_are_refused():
         match_department(SEED, "SCJG", [target(1)], [], {}, per_object=0)
     with pytest.raises(ValueError):
         match_department("nope", "SCJG", [target(1)], [], {})
+    with pytest.raises(ValueError, match="experts_per_object"):
+        match_department(SEED, "SCJG", [target(1)], [], {}, experts_per_object=-1)
+    with pytest.raises(ValueError, match="department_code"):
+        match_department(SEED, "", [target(1)], [], {})
