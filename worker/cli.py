@@ -34,8 +34,10 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from worker.setup import migrate_and_seed_calendar
 
-    migrate_and_seed_calendar(settings)
+    app_role = migrate_and_seed_calendar(settings)
     print("database is at the latest migration; calendar seeded")
+    if app_role:
+        print(f"role {app_role} may read and write rows, append and link audit records, and change no schema")
     return 0
 
 
