@@ -20,7 +20,7 @@ def role_settings():
     try:
         settings = Settings(_env_file=None, **{k.removeprefix("JOINTCHECK_").lower(): v
                                                for k, v in db.settings_env().items()})
-        assert migrate_and_seed_calendar(settings) == db.app
+        assert migrate_and_seed_calendar(settings) == db.names["app"]
         yield settings
     finally:
         drop_role_database(db)
@@ -100,3 +100,15 @@ async def test_the_guard_holds_for_the_schema_owner_too(role_settings, app_sessi
     assert "already linked" in _refused(owner, f"UPDATE audit_records SET actor = 'x' WHERE id = {linked}")
     assert "only the chain link" in _refused(
         owner, f"UPDATE audit_records SET actor = 'x', seq = 999999, prev_hash = 'p', hash = 'h' WHERE id = {unlinked}")
+
+
+def test_only_the_app_role_connects_besides_the_owner(role_settings):
+    """deploy/postgres/roles.sql: PUBLIC may not connect to the application's database, nor to Temporal's."""
+    temporal_db = role_settings.database_name.removesuffix("_jc") + "_temporal"
+    app_url = role_settings.database_url
+    engine = create_engine(sync_url(app_url.rsplit("/", 1)[0] + f"/{temporal_db}"))
+    try:
+        with pytest.raises(DBAPIError, match="permission denied for database"):
+            engine.connect().close()
+    finally:
+        engine.dispose()
