@@ -36,20 +36,24 @@ async def test_a_new_namespace_keeps_histories_for_the_audit_period_and_has_exac
     assert await registered_search_attributes(client, namespace) == SEARCH_ATTRIBUTES
 
 
-async def test_an_existing_namespace_gets_the_audit_retention(temporal_env):
+async def _one_day_namespace(client) -> str:
+    """A namespace registered by hand beforehand, with Temporal's shortest usual retention."""
     namespace = f"jc-setup-{uuid.uuid4().hex[:8]}"
-    client = temporal_env.client
     await client.workflow_service.register_namespace(RegisterNamespaceRequest(
         namespace=namespace, workflow_execution_retention_period=Duration(seconds=86400)))
+    return namespace
+
+
+async def test_an_existing_namespace_gets_the_audit_retention(temporal_env):
+    client = temporal_env.client
+    namespace = await _one_day_namespace(client)
     await set_up_temporal(_settings(temporal_env, namespace))
     assert await _retention(client, namespace) == RETENTION
 
 
 async def test_an_attribute_of_another_type_fails_the_setup_loudly(temporal_env):
-    namespace = f"jc-setup-{uuid.uuid4().hex[:8]}"
     client = temporal_env.client
-    await client.workflow_service.register_namespace(RegisterNamespaceRequest(
-        namespace=namespace, workflow_execution_retention_period=Duration(seconds=86400)))
+    namespace = await _one_day_namespace(client)
     name = next(iter(SEARCH_ATTRIBUTES))
     for _ in range(50):  # the namespace reaches the operator service's cache within moments
         try:
