@@ -1,23 +1,40 @@
 """The one settings class: every process reads JOINTCHECK_* environment variables through it."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
+from sqlalchemy.engine import URL, make_url
 
 DEV_SECRET = "jointcheck-development-secret-change-me-in-production"
+ENV_PREFIX = "JOINTCHECK_"
 
 
 class Settings(BaseSettings):
-    """Process settings; `env=prod` refuses the development secret."""
+    """Process settings; `env=prod` refuses the development secret. Any setting NAME can instead be read from a
+    file named by JOINTCHECK_NAME_FILE (Docker and Kubernetes secrets)."""
 
-    model_config = SettingsConfigDict(env_prefix="JOINTCHECK_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     env: Literal["dev", "test", "prod"] = "dev"
     state_dir: Path = Path(".jointcheck")
+    # Either a whole URL (a password in it percent-encoded), or host and credentials given separately, which may
+    # hold any character: the URL is then built here, encoded.
     database_url: str = ""
+    database_host: str = ""
+    database_port: int = 5432
+    database_name: str = "jointcheck"
+    database_user: str = ""
+    database_password: SecretStr = SecretStr("")
+    # `jointcheck migrate` connects as the schema owner; the API and the worker as a role that may only read and
+    # write rows (the one of database_url, or database_app_role), to which migrate grants exactly that.
+    owner_database_url: str = ""
+    owner_database_user: str = ""
+    owner_database_password: SecretStr = SecretStr("")
+    database_app_role: str = ""
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "jointcheck"
@@ -26,25 +43,83 @@ class Settings(BaseSettings):
     api_port: int = 8000
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     token_ttl_minutes: int = 8 * 60
+    # The console's cookie is sent over HTTPS only; on by default in prod (behind the TLS proxy). Only a
+    # deployment on a trusted network without TLS sets it to false, on purpose.
+    cookie_secure: bool | None = None
     drill_workday_seconds: float | None = None
     # The workflow sandbox catches non-deterministic code (I/O, clocks, randomness) as it runs: on in development
     # and in the tests, where such code is written and the replay test runs. It costs about a third of a worker's
     # CPU, so the production worker (docker-compose.yml) runs without it, on workflow code the tests have passed.
     workflow_sandbox: bool = True
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, SettingFiles(settings_cls), dotenv_settings, file_secret_settings
+
     @model_validator(mode="after")
     def _defaults_and_guards(self) -> "Settings":
-        if not self.database_url:
-            self.database_url = f"sqlite+aiosqlite:///{(self.state_dir / 'jointcheck.db').resolve()}"
+        self._resolve_database_urls()
         if self.env == "prod" and self.secret_key.get_secret_value() == DEV_SECRET:
             raise ValueError("JOINTCHECK_SECRET_KEY must be set to a real secret when JOINTCHECK_ENV=prod")
         if self.drill_workday_seconds is not None and self.drill_workday_seconds <= 0:
             raise ValueError("JOINTCHECK_DRILL_WORKDAY_SECONDS must be positive")
+        if self.cookie_secure is None:
+            self.cookie_secure = self.env == "prod"
         return self
+
+    def _resolve_database_urls(self) -> None:
+        if self.database_host:
+            if self.database_url:
+                raise ValueError("set JOINTCHECK_DATABASE_URL or JOINTCHECK_DATABASE_HOST, not both")
+            self.database_url = self._postgres_url(self.database_user, self.database_password)
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{(self.state_dir / 'jointcheck.db').resolve()}"
+        if self.owner_database_user:
+            if self.owner_database_url or not self.database_host:
+                raise ValueError("JOINTCHECK_OWNER_DATABASE_USER goes with JOINTCHECK_DATABASE_HOST and without "
+                                 "JOINTCHECK_OWNER_DATABASE_URL")
+            self.owner_database_url = self._postgres_url(self.owner_database_user, self.owner_database_password)
+        self.owner_database_url = self.owner_database_url or self.database_url
+
+    def _postgres_url(self, user: str, password: SecretStr) -> str:
+        return URL.create("postgresql+psycopg", username=user or None, password=password.get_secret_value() or None,
+                          host=self.database_host, port=self.database_port,
+                          database=self.database_name).render_as_string(hide_password=False)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def app_role(self) -> str | None:
+        """The database role the API and the worker connect as (None on SQLite, which has no roles)."""
+        if self.is_sqlite:
+            return None
+        return self.database_app_role or make_url(self.database_url).username
+
+
+class SettingFiles(PydanticBaseSettingsSource):
+    """JOINTCHECK_NAME_FILE=/run/secrets/x sets NAME to that file's content (without its final newline)."""
+
+    def get_field_value(self, field, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        environ = {key.upper(): value for key, value in os.environ.items()}
+        values: dict[str, Any] = {}
+        for name in self.settings_cls.model_fields:
+            variable = f"{ENV_PREFIX}{name.upper()}"
+            path = environ.get(f"{variable}_FILE")
+            if path is None:
+                continue
+            if variable in environ:
+                raise SettingsError(f"set {variable} or {variable}_FILE, not both")
+            try:
+                values[name] = Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as exc:
+                raise SettingsError(f"{variable}_FILE={path}: {exc.strerror}") from exc
+        return values
 
 
 @lru_cache

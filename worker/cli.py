@@ -34,8 +34,33 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from worker.setup import migrate_and_seed_calendar
 
-    migrate_and_seed_calendar(settings)
+    app_role = migrate_and_seed_calendar(settings)
     print("database is at the latest migration; calendar seeded")
+    if app_role:
+        print(f"role {app_role} may read and write rows, append and link audit records, and change no schema")
+    return 0
+
+
+def _cmd_temporal_setup(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.temporal_setup import RETENTION, set_up_temporal
+
+    asyncio.run(set_up_temporal(settings))
+    print(f"namespace {settings.temporal_namespace} ready: retention {RETENTION.days} days, search attributes set")
+    return 0
+
+
+def _cmd_worker_health(args: argparse.Namespace, settings: Settings) -> int:
+    from worker.health import idle_queue_types
+
+    try:
+        idle = asyncio.run(idle_queue_types(settings))
+    except Exception as exc:  # noqa: BLE001 - unreachable Temporal is an unhealthy worker, said in one line
+        print(f"unhealthy: Temporal unreachable ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    if idle:
+        print(f"unhealthy: no {' or '.join(idle)} polls from this host on {settings.task_queue}", file=sys.stderr)
+        return 1
+    print(f"healthy: polling {settings.task_queue}")
     return 0
 
 
@@ -68,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     api.add_argument("--host")
     api.add_argument("--port", type=int)
     sub.add_parser("worker", help="run a Temporal worker")
-    sub.add_parser("migrate", help="apply database migrations and seed the working-day calendar")
+    sub.add_parser("migrate", help="as the schema owner: apply migrations, seed the calendar, grant the app role")
+    sub.add_parser("temporal-setup", help="create the namespace (audit-period retention) and its search attributes")
+    sub.add_parser("worker-health", help="exit 0 when a worker on this host polls its task queue (healthcheck)")
     sub.add_parser("seed-demo", help="load the demo data set (only into an empty database)")
     users = sub.add_parser("users", help="manage accounts").add_subparsers(dest="users_command", required=True)
     create = users.add_parser("create", help="create an account")
@@ -87,6 +114,7 @@ _EXTENSIONS: list = []
 from worker.import_cli import register as _register_import  # noqa: E402 - `jointcheck import …`
 _EXTENSIONS.append(_register_import)
 _HANDLERS = {"dev": _cmd_dev, "api": _cmd_api, "worker": _cmd_worker, "migrate": _cmd_migrate,
+             "temporal-setup": _cmd_temporal_setup, "worker-health": _cmd_worker_health,
              "seed-demo": _cmd_seed_demo, "users": _cmd_users_create}
 
 

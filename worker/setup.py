@@ -1,9 +1,10 @@
 """One-off setup steps shared by the CLI and the dev launcher."""
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from config.settings import Settings
-from store import accounts, migrate
+from store import accounts, grants, migrate
 from store.audit import SYSTEM
 from store.db import make_engine, make_session_factory, sync_url
 from store.models import Department
@@ -12,12 +13,19 @@ from store.passwords import hash_password
 ROLES_WITH_DEPARTMENT = ("dept_operator", "dept_approver")
 
 
-def migrate_and_seed_calendar(settings: Settings) -> None:
-    """Apply migrations, then load every chinese-calendar year the database does not have yet."""
+def migrate_and_seed_calendar(settings: Settings) -> str | None:
+    """As the schema owner: apply migrations, load every chinese-calendar year the database does not have yet, and
+    grant the application's role its rights; answers that role (None when it is the owner itself, or SQLite)."""
     from store.calendar import seed_from_chinese_calendar
 
-    migrate.upgrade(settings.database_url)
-    seed_from_chinese_calendar(sync_url(settings.database_url))
+    owner_url = settings.owner_database_url
+    migrate.upgrade(owner_url)
+    seed_from_chinese_calendar(sync_url(owner_url))
+    role = settings.app_role
+    if role is None or role == make_url(owner_url).username:
+        return None
+    grants.grant_app_role(sync_url(owner_url), role)
+    return role
 
 
 async def seed_demo_data(settings: Settings) -> bool:

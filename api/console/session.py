@@ -49,7 +49,7 @@ def read_session(request: Request) -> ConsoleSession:
 
 
 def _secure(request: Request) -> bool:
-    return request.url.scheme == "https" or request.app.state.settings.env == "prod"
+    return request.url.scheme == "https" or bool(request.app.state.settings.cookie_secure)
 
 
 def write_session(request: Request, response: Response, session: ConsoleSession) -> None:
