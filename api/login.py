@@ -27,6 +27,11 @@ CHALLENGE_TTL = timedelta(minutes=5)
 USERNAME_KEY_LENGTH = 64  # the longest username an account can have (store.models.User)
 
 
+def name_key(username: str) -> str:
+    """The username as the failure counters and the audit record it: bounded, and storable in any database."""
+    return username[:USERNAME_KEY_LENGTH].replace("\x00", "\ufffd")
+
+
 def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, math.ceil((moment - now).total_seconds()))
 
@@ -43,7 +48,7 @@ class Login:
     """One login attempt from one address: the checks, the counting, the audit and the token."""
 
     def __init__(self, session: AsyncSession, settings: Settings, address: str) -> None:
-        self.session, self.settings, self.address = session, settings, address[:64]
+        self.session, self.settings, self.address = session, settings, name_key(address)
         self.now = datetime.now(timezone.utc)
         self.limits = login_guard.Limits(
             max_failures=settings.login_max_failures, lockout=timedelta(seconds=settings.login_lockout_seconds),
@@ -60,7 +65,7 @@ class Login:
 
     async def refuse_locked(self, username: str) -> None:
         """423 for a locked username, before any password or code is checked (the attempt still counts)."""
-        locked = await login_guard.locked_until(self.session, username[:USERNAME_KEY_LENGTH], self.now)
+        locked = await login_guard.locked_until(self.session, name_key(username), self.now)
         if locked is not None:
             await self._count_address_failure()
             await self._audit_failure(username, None, "locked")
@@ -103,7 +108,7 @@ class Login:
 
     async def count_failure(self, username: str, user: User | None, reason: str) -> datetime | None:
         """Count and audit a failure (committed); answers when the username's lock ends if this one locked it."""
-        key = username[:USERNAME_KEY_LENGTH]
+        key = name_key(username)
         locked = await login_guard.record_failure(self.session, key, self.now, self.limits)
         await self._count_address_failure()
         await self._audit_failure(username, user, reason)
@@ -153,7 +158,7 @@ class Login:
                                change={"failures": failures, "window_seconds": window})
 
     async def _audit_failure(self, username: str, user: User | None, reason: str) -> None:
-        key = username[:USERNAME_KEY_LENGTH]
+        key = name_key(username)
         await audit.append(self.session, actor=self._actor(key, user), action="auth.login_failed",
                            target=f"user:{key}", change={"reason": reason, "address": self.address})
 

@@ -10,6 +10,8 @@ from store.models import Department, User
 
 
 async def user_by_username(session: AsyncSession, username: str) -> User | None:
+    if "\x00" in username:  # no username has one, and PostgreSQL refuses it in any text
+        return None
     return (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
 
 

@@ -116,8 +116,6 @@ def _login_problem(answer, body: dict) -> Problem:
         problem.lines = [f"请于 {shanghai_time(params['locked_until'], seconds=True)} 后再试；如需提前解锁，请联系平台管理员。"]
     elif body.get("code") == "address_throttled" and params.get("retry_after"):
         problem.lines = [f"请 {params['retry_after']} 秒后再试。"]
-    elif answer.status_code == 401 and not body.get("code"):
-        problem.headline, problem.lines = "用户名或密码错误，或账号已停用", []
     return problem
 
 
