@@ -56,17 +56,18 @@ async def list_users(session: SessionDep, _admin: User = ADMIN, limit: Annotated
 @router.post("/users/{username}/disable", response_model=UserPublic, responses={**NOT_FOUND, **ON_SELF})
 async def disable_user(username: str, session: SessionDep, admin: User = ADMIN) -> UserPublic:
     """Disable the account: it can no longer log in, and every token and session it has ends now."""
-    user = await _other_account(session, username, admin)
-    await accounts.set_active(session, actor=actor_of(admin), user=user, active=False)
-    await session.commit()
-    return UserPublic.model_validate(user)
+    return await _set_active(session, username, admin, active=False)
 
 
 @router.post("/users/{username}/enable", response_model=UserPublic, responses={**NOT_FOUND, **ON_SELF})
 async def enable_user(username: str, session: SessionDep, admin: User = ADMIN) -> UserPublic:
     """Enable the account again; this also lifts a lock after failed logins."""
+    return await _set_active(session, username, admin, active=True)
+
+
+async def _set_active(session, username: str, admin: User, *, active: bool) -> UserPublic:
     user = await _other_account(session, username, admin)
-    await accounts.set_active(session, actor=actor_of(admin), user=user, active=True)
+    await accounts.set_active(session, actor=actor_of(admin), user=user, active=active)
     await session.commit()
     return UserPublic.model_validate(user)
 
