@@ -41,8 +41,8 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 
-def _unauthenticated(detail: str = errors.NOT_AUTHENTICATED) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
+def _unauthenticated() -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, errors.NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
 
 
 async def _authenticated_user(session: SessionDep, settings: SettingsDep,
