@@ -5,16 +5,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from api.routers import (audit, auth, calendar, departments, health, inspectors, items, notifications, objects,
-                         office, plans, public, results, tasks)
+from api.refusals import Refusal, refusal_response
+from api.routers import (audit, auth, calendar, departments, health, inspectors, items, me, notifications, objects,
+                         office, plans, public, results, tasks, users)
 from api.calendar_signals import signal_running_tasks
 from api.console import router as console_router
 from api.temporal import TemporalHandle
 from config.settings import Settings, get_settings
 from store.db import make_engine, make_session_factory
 
-ROUTERS = [health.router, auth.router, departments.router, items.router, objects.router, inspectors.router,
-           calendar.router, plans.router, audit.router, tasks.router, results.router,
+ROUTERS = [health.router, auth.router, me.router, users.router, departments.router, items.router, objects.router,
+           inspectors.router, calendar.router, plans.router, audit.router, tasks.router, results.router,
            office.router, notifications.router, public.router,
            console_router]
 
@@ -47,4 +48,5 @@ def create_app(settings: Settings | None = None, *, temporal_client: Client | No
                   description="部门联合“双随机、一公开”监管平台 API")
     for router in ROUTERS:
         app.include_router(router)
+    app.add_exception_handler(Refusal, refusal_response)
     return app

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from api import errors
+from api.refusals import Refusal
 from api.security import read_token
 from config.settings import Settings
+from domain import passwords
 from store import accounts
 from store.audit import Actor
 from store.models import User
@@ -39,25 +41,41 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 
-async def get_current_user(request: Request, session: SessionDep, settings: SettingsDep,
-                           token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
-    username = read_token(token, secret=settings.secret_key.get_secret_value()) if token else None
-    if username is None:
-        username = request.scope.get("jointcheck.console_user")
-    if username is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, errors.NOT_AUTHENTICATED,
-                            headers={"WWW-Authenticate": "Bearer"})
-    user = await accounts.user_by_username(session, username)
+def _unauthenticated() -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, errors.NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _authenticated_user(session: SessionDep, settings: SettingsDep,
+                              token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+    claims = read_token(token, secret=settings.secret_key.get_secret_value()) if token else None
+    if claims is None:
+        raise _unauthenticated()
+    user = await accounts.user_by_username(session, claims.username)
     # End the read transaction: on SQLite it holds the write lock, and a handler that then waits on a
     # workflow (whose activities write) would deadlock against itself.
     await session.commit()
     if user is None or not user.active:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, errors.NOT_AUTHENTICATED,
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise _unauthenticated()
+    if user.token_version != claims.version:
+        raise Refusal(status.HTTP_401_UNAUTHORIZED, errors.SESSION_REVOKED, "session_revoked",
+                      headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def totp_enrollment_pending(user: User, settings: Settings) -> bool:
+    """The role must have a second factor and this account has none yet: it may only enrol one."""
+    return settings.requires_totp(user.role) and not user.totp_enabled
+
+
+async def get_current_user(user: Annotated[User, Depends(_authenticated_user)], settings: SettingsDep) -> User:
+    if totp_enrollment_pending(user, settings):
+        raise Refusal(status.HTTP_403_FORBIDDEN, errors.TOTP_ENROLLMENT_REQUIRED, "totp_enrollment_required")
     return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+# The account's own page (who am I, password, second-factor enrolment) is open before a required enrolment.
+EnrollingUser = Annotated[User, Depends(_authenticated_user)]
 
 
 def require_roles(*roles: str):
@@ -79,3 +97,17 @@ def ensure_own_department(user: User, department_code: str) -> None:
     """A department user acts only for its own department (SPEC §1)."""
     if user.department_code != department_code:
         raise HTTPException(status.HTTP_403_FORBIDDEN, errors.other_department(department_code))
+
+
+def check_new_password(password: str) -> None:
+    """422 naming the field `password` and the rule it breaks (domain.passwords)."""
+    rule = passwords.broken_rule(password)
+    if rule is not None:
+        raise Refusal(422, errors.PASSWORD_RULES[rule], rule, field="password",
+                      params={"min_length": passwords.MIN_LENGTH, "max_length": passwords.MAX_LENGTH,
+                              "min_kinds": passwords.MIN_KINDS})
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (behind a proxy: as uvicorn's --forwarded-allow-ips trusts)."""
+    return request.client.host if request.client else "unknown"

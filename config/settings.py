@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 from sqlalchemy.engine import URL, make_url
 
@@ -90,6 +90,31 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    # ---- Accounts and sessions (GB/T 22239-2019 level 3, §8.1.4.1) ------------------------------------------
+    # After `login_max_failures` wrong passwords or codes for one username (none older than the lockout window),
+    # that username is locked for `login_lockout_seconds`, whether or not such an account exists.
+    login_max_failures: int = Field(5, ge=1)
+    login_lockout_seconds: float = Field(15 * 60, gt=0)
+    # One address may fail this many logins (any usernames) per window before it gets 429 until the window ends.
+    # Offices behind one NAT address share the budget: raise it there rather than turning it off.
+    login_address_max_failures: int = Field(30, ge=1)
+    login_address_window_seconds: float = Field(10 * 60, gt=0)
+    # The console logs out after this long without a request; API bearer tokens keep `token_ttl_minutes`.
+    console_idle_timeout_seconds: float = Field(30 * 60, gt=0)
+    # Roles whose accounts must have a second factor (TOTP), e.g. '["dept_approver"]'; admin and office always
+    # must when env=prod. Such an account without one may log in only to enrol it.
+    totp_required_roles: list[Literal["admin", "office", "dept_operator", "dept_approver"]] = []
+    # Key that seals stored TOTP secrets; by default derived from `secret_key`. When the secret key is rotated,
+    # set this to the old secret key so that enrolled second factors stay readable.
+    totp_key: SecretStr | None = None
+
+    def requires_totp(self, role: str) -> bool:
+        """Whether accounts of this role must have a second factor."""
+        return role in self.totp_required_roles or (self.env == "prod" and role in ("admin", "office"))
+
+    def totp_sealing_key(self) -> bytes:
+        return (self.totp_key or self.secret_key).get_secret_value().encode()
 
     @property
     def app_role(self) -> str | None:

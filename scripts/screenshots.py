@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, LiveServer  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-PASSWORD = "jointcheck2026"
+PASSWORD = "Jointcheck-2026"  # store.demo.DEMO_PASSWORD
 BEIJING = timezone(timedelta(hours=8))
 DRILL_SECONDS = 20.0  # one working day of the drill: the silent responder is overdue after about a minute
 SCOPE = {"region_codes": ["430302"], "tags": ["食品"]}

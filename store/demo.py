@@ -11,7 +11,7 @@ from store import audit
 from store.models import Department, InspectionObject, Inspector, Item, RegionAdjacency, User
 from store.passwords import hash_password
 
-DEMO_PASSWORD = "jointcheck2026"
+DEMO_PASSWORD = "Jointcheck-2026"  # meets domain.passwords (12+ characters, 3 kinds)
 CITY = ("430300", "湘潭市")
 COUNTIES = {"430302": "雨湖区", "430304": "岳塘区", "430321": "湘潭县", "430381": "湘乡市", "430382": "韶山市"}
 ADJACENT = {"430302": ["430304", "430321"], "430304": ["430302", "430321"],

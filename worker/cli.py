@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
 _EXTENSIONS: list = []
 from worker.import_cli import register as _register_import  # noqa: E402 - `jointcheck import …`
 _EXTENSIONS.append(_register_import)
+from worker.users_cli import register as _register_users  # noqa: E402 - `jointcheck users list|disable|…`
+_EXTENSIONS.append(_register_users)
 _HANDLERS = {"dev": _cmd_dev, "api": _cmd_api, "worker": _cmd_worker, "migrate": _cmd_migrate,
              "temporal-setup": _cmd_temporal_setup, "worker-health": _cmd_worker_health,
              "seed-demo": _cmd_seed_demo, "users": _cmd_users_create}
@@ -121,7 +123,7 @@ _HANDLERS = {"dev": _cmd_dev, "api": _cmd_api, "worker": _cmd_worker, "migrate":
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    handler = _HANDLERS.get(args.command) or getattr(args, "handler", None)
+    handler = getattr(args, "handler", None) or _HANDLERS.get(args.command)
     return handler(args, get_settings())
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings
+from domain import passwords
 from store import accounts, grants, migrate
 from store.audit import SYSTEM
 from store.db import make_engine, make_session_factory, sync_url
@@ -52,8 +53,9 @@ async def create_account(settings: Settings, *, username: str, password: str, ro
         raise ValueError(f"--department is required for role {role}")
     if role not in ROLES_WITH_DEPARTMENT and department_code:
         raise ValueError(f"--department is not allowed for role {role}")
-    if len(password) < 8:
-        raise ValueError("the password must have at least 8 characters")
+    rule = passwords.broken_rule(password)
+    if rule is not None:
+        raise ValueError(f"password {passwords.RULES[rule]}")
     engine = make_engine(settings.database_url)
     try:
         async with make_session_factory(engine)() as session:

@@ -29,22 +29,27 @@ class ApiFailure(Exception):
 
 
 class ConsoleApi:
-    """JSON API calls on behalf of one user (or anonymously, for the public site)."""
+    """JSON API calls on behalf of one user at its session's token version (or anonymously, for the public site
+    and the login form, which pass on the browser's address so that login throttling sees the real caller)."""
 
-    def __init__(self, app: FastAPI, username: str | None) -> None:
+    def __init__(self, app: FastAPI, username: str | None, version: int = 0, *,
+                 client: tuple[str, int] | None = None) -> None:
         self.app = app
         self.username = username
+        self.version = version
+        self.client = client
 
     def _headers(self) -> dict[str, str]:
         if not self.username:
             return {}
         secret = self.app.state.settings.secret_key.get_secret_value()
-        token, _ = issue_token(username=self.username, secret=secret, ttl=TOKEN_TTL)
+        token, _ = issue_token(username=self.username, version=self.version, secret=secret, ttl=TOKEN_TTL)
         return {"Authorization": f"Bearer {token}"}
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         # An API crash comes back as its 500 answer, so the console shows a Chinese error page, not a traceback.
-        transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)
+        transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False,
+                                        **({"client": self.client} if self.client else {}))
         async with httpx.AsyncClient(transport=transport, base_url="http://console.internal",
                                      timeout=TIMEOUT) as client:
             return await client.request(method, path, headers=self._headers(), **kwargs)
@@ -77,7 +82,8 @@ class ConsoleApi:
 
 def problem_of(response: httpx.Response) -> Problem:
     try:
-        detail = response.json().get("detail", response.text)
+        body = response.json()
+        detail, code, field = body.get("detail", response.text), body.get("code"), body.get("field")
     except (ValueError, AttributeError):
-        detail = response.text or response.reason_phrase
-    return describe(response.status_code, detail)
+        detail, code, field = response.text or response.reason_phrase, None, None
+    return describe(response.status_code, detail, code=code, field=field)

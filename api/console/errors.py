@@ -5,6 +5,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from domain import passwords
+
 FIELDS = {
     "name": "任务名称", "lead_department_code": "牵头部门", "lead_item_codes": "牵头部门检查事项",
     "responders": "响应部门", "scope": "检查对象范围", "sample_size": "抽取数量", "ratio": "抽查比例",
@@ -17,6 +19,8 @@ FIELDS = {
     "outcome": "处置结果", "passed": "复查结论", "department_code": "部门", "working_days": "延长工作日数",
     "text": "通报内容", "task_id": "任务编号", "holidays": "节假日", "makeup_workdays": "调休上班日",
     "username": "用户名", "password": "密码", "q": "查询条件", "year": "年度",
+    "current_password": "当前密码", "totp_code": "动态口令", "code": "动态口令", "display_name": "姓名",
+    "role": "角色",
 }
 
 # Pydantic error types and the reasons the workflows give, in Chinese.
@@ -51,8 +55,28 @@ REASON_PHRASES = [
 ]
 STATUS_HEADLINES = {
     400: "请求有误", 401: "登录已失效，请重新登录", 403: "无权操作", 404: "未找到相关记录",
-    409: "当前阶段不能进行此操作", 422: "填写的内容有误", 500: "系统内部错误，请稍后再试",
-    503: "工作流服务暂不可用，请稍后再试",
+    409: "当前阶段不能进行此操作", 422: "填写的内容有误", 423: "账号已锁定", 429: "尝试过于频繁，请稍后再试",
+    500: "系统内部错误，请稍后再试", 503: "工作流服务暂不可用，请稍后再试",
+}
+# Refusals that carry a stable code (api.refusals), in Chinese; the field, when there is one, is named before.
+PASSWORD_RULE = f"至少 {passwords.MIN_LENGTH} 个字符，且包含大写字母、小写字母、数字、符号中的至少 {passwords.MIN_KINDS} 类"
+CODE_TEXTS = {
+    passwords.TOO_SHORT: f"至少需要 {passwords.MIN_LENGTH} 个字符（{PASSWORD_RULE}）",
+    passwords.TOO_LONG: f"不能超过 {passwords.MAX_LENGTH} 个字符",
+    passwords.TOO_FEW_KINDS: f"字符种类不足（{PASSWORD_RULE}）",
+    "bad_credentials": "用户名或密码错误，或账号已停用",
+    "account_locked": "连续登录失败次数过多，账号已被临时锁定",
+    "address_throttled": "本机登录失败次数过多，请稍后再试",
+    "totp_required": "请输入动态口令",
+    "totp_wrong": "动态口令错误、已过期或已使用过",
+    "totp_unreadable": "已保存的动态口令无法读取，请联系平台管理员重置",
+    "challenge_invalid": "登录步骤已超时，请重新输入用户名和密码",
+    "session_revoked": "登录已失效（密码或动态口令已变更，或账号已停用），请重新登录",
+    "totp_enrollment_required": "您的角色须启用双因素认证：请先在“我的账户”绑定动态口令",
+    "totp_already_enabled": "已启用动态口令；如需更换，请联系平台管理员重置",
+    "totp_not_started": "尚未开始绑定动态口令，请先生成二维码",
+    "current_password_wrong": "当前密码错误",
+    "not_on_yourself": "不能对自己的账号执行此操作，请由其他管理员办理或使用命令行",
 }
 FORBIDDEN_PHRASES = [
     ("own department", "只能为本部门办理"), ("not a responder", "本部门不是该任务的响应部门"),
@@ -124,9 +148,14 @@ def _forbidden_line(detail: str) -> str:
     return "该操作不属于您的角色或部门"
 
 
-def describe(status: int, detail) -> Problem:
-    """The Chinese account of an API error; `detail` is the API's `detail` (a string or FastAPI's list)."""
+def describe(status: int, detail, *, code: str | None = None, field: str | None = None) -> Problem:
+    """The Chinese account of an API error; `detail` is the API's `detail` (a string or FastAPI's list), `code`
+    and `field` what a refusal with a stable code names."""
     original = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)
+    if code in CODE_TEXTS:
+        if field in FIELDS and status == 422:
+            return Problem(status, STATUS_HEADLINES[422], [f"{FIELDS[field]}：{CODE_TEXTS[code]}"], original)
+        return Problem(status, CODE_TEXTS[code], [], original)
     headline = STATUS_HEADLINES.get(status, f"操作未成功（{status}）")
     if status == 403:
         return Problem(status, f"无权操作：{_forbidden_line(original)}", [], original)

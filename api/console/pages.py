@@ -17,8 +17,8 @@ from starlette.datastructures import FormData
 from api.console import labels
 from api.console.api_client import ApiFailure, ConsoleApi
 from api.console.errors import Problem
-from api.console.session import (CSRF_FIELD, FLASH_COOKIE, ConsoleSession, csrf_ok, push_flash, read_flash,
-                                 read_session, write_session)
+from api.console.session import (CSRF_FIELD, FLASH_COOKIE, IDLE, ConsoleSession, csrf_ok, keep_alive, push_flash,
+                                 read_flash, read_session, write_session)
 from domain import lifecycle
 from domain.workdays import SHANGHAI
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -39,9 +39,11 @@ class ConsoleRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             try:
-                return await original(request)
+                response = await original(request)
             except PageExit as exit_:
-                return exit_.response
+                response = exit_.response
+            keep_alive(request, response)
+            return response
 
         return handler
 
@@ -71,22 +73,38 @@ class Page:
         return form
 
 
+# Console pages a user whose role requires a second factor may see before enrolling one.
+ENROLMENT_PATHS = ("/console/account", "/console/logout")
+REVOKED = "revoked"
+
+
 async def _page(request: Request) -> Page:
     session = read_session(request)
     user = None
     if session.username:
-        api = ConsoleApi(request.app, session.username)
+        api = ConsoleApi(request.app, session.username, session.version)
         try:
             user = await api.get("/api/v1/me")
         except ApiFailure:
-            session = ConsoleSession()
-    return Page(request, session, user, ConsoleApi(request.app, user["username"] if user else None))
+            session = ConsoleSession(ended=REVOKED)
+    request.state.console_session = session
+    return Page(request, session, user,
+                ConsoleApi(request.app, user["username"] if user else None, session.version))
 
 
 async def _logged_in(page: Annotated[Page, Depends(_page)]) -> Page:
     if page.user is None:
         target = page.request.url.path + (f"?{page.request.url.query}" if page.request.url.query else "")
-        raise PageExit(RedirectResponse(f"/console/login?next={quote(target)}", status_code=303))
+        response = RedirectResponse(f"/console/login?next={quote(target)}", status_code=303)
+        if page.session.ended == IDLE:
+            push_flash(page.request, response, "error", "长时间未操作，已自动退出，请重新登录")
+        elif page.session.ended == REVOKED:
+            push_flash(page.request, response, "error", "登录已失效（密码或动态口令已变更，或账号已停用），请重新登录")
+        raise PageExit(response)
+    if page.user.get("totp_enrollment_required") and not page.request.url.path.startswith(ENROLMENT_PATHS):
+        response = RedirectResponse("/console/account", status_code=303)
+        push_flash(page.request, response, "error", "您的角色须启用双因素认证：请先绑定动态口令，再办理其他事项")
+        raise PageExit(response)
     return page
 
 

@@ -77,17 +77,23 @@ async def test_admin_creates_departments_and_users_others_cannot(client, session
     assert [d["code"] for d in listed.json()] == ["SCJG"]
 
 
-async def test_an_expired_or_foreign_signed_token_is_401(client, session_factory, settings):
+async def test_an_expired_foreign_outdated_or_challenge_token_is_401(client, session_factory, settings):
     from datetime import timedelta
 
-    from api.security import issue_token
+    from api.security import SECOND_FACTOR, issue_token
 
     await user_headers(client, session_factory, "op3", "office")
     secret = settings.secret_key.get_secret_value()
-    expired, _ = issue_token(username="op3", secret=secret, ttl=timedelta(seconds=-1))
-    assert (await client.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"})).status_code == 401
-    other_key, _ = issue_token(username="op3", secret="another-installation-signing-key-0123456789",
-                               ttl=timedelta(hours=1))
-    assert (await client.get("/api/v1/me", headers={"Authorization": f"Bearer {other_key}"})).status_code == 401
-    valid, _ = issue_token(username="op3", secret=secret, ttl=timedelta(hours=1))
-    assert (await client.get("/api/v1/me", headers={"Authorization": f"Bearer {valid}"})).status_code == 200
+
+    def bearer(**overrides) -> dict[str, str]:
+        token, _ = issue_token(**{"username": "op3", "version": 0, "secret": secret, "ttl": timedelta(hours=1),
+                                  **overrides})
+        return {"Authorization": f"Bearer {token}"}
+
+    assert (await client.get("/api/v1/me", headers=bearer(ttl=timedelta(seconds=-1)))).status_code == 401
+    foreign = bearer(secret="another-installation-signing-key-0123456789")
+    assert (await client.get("/api/v1/me", headers=foreign)).status_code == 401
+    assert (await client.get("/api/v1/me", headers=bearer(purpose=SECOND_FACTOR))).status_code == 401
+    outdated = await client.get("/api/v1/me", headers=bearer(version=1))
+    assert outdated.status_code == 401 and outdated.json()["code"] == "session_revoked"
+    assert (await client.get("/api/v1/me", headers=bearer())).status_code == 200
