@@ -54,6 +54,7 @@ async def get_current_user(request: Request, session: SessionDep, settings: Sett
     if user is None or not user.active:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, errors.NOT_AUTHENTICATED,
                             headers={"WWW-Authenticate": "Bearer"})
+    request.state.user = user.username  # for the access log (api.observability)
     return user
 
 

@@ -80,6 +80,8 @@ async def _page(request: Request) -> Page:
             user = await api.get("/api/v1/me")
         except ApiFailure:
             session = ConsoleSession()
+        else:
+            request.state.user = user["username"]  # for the access log (api.observability)
     return Page(request, session, user, ConsoleApi(request.app, user["username"] if user else None))
 
 

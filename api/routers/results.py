@@ -7,6 +7,7 @@ from api import errors
 from api.deps import CurrentUser, SessionDep, TemporalDep
 from api.routers.tasks import REFUSALS, actor_ref, run_update
 from api.schemas.tasks import FollowupBody, ResultBody, ReviewBody
+from api.params import INT4_MAX, Limit, Offset, RowId
 from store import results as result_store
 from workflows.joint_task import child_workflow_id
 from workflows.messages import FollowupInput, FormState, FollowupView, FormView, ResultInput, ReviewInput
@@ -22,7 +23,7 @@ def object_handle(temporal: Client, task_id: str, object_id: int):
 def parse_result_id(result_id: str) -> tuple[str, int, str]:
     """result ids read `{task_id}:{object_id}:{department_code}`."""
     parts = result_id.split(":")
-    if len(parts) != 3 or not parts[1].isdigit():
+    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()) or int(parts[1]) > INT4_MAX:
         raise HTTPException(404, f"result '{result_id}' not found")
     return parts[0], int(parts[1]), parts[2]
 
@@ -31,7 +32,7 @@ def parse_result_id(result_id: str) -> tuple[str, int, str]:
 async def list_results(user: CurrentUser, session: SessionDep, state: FormState | None = None,
                        department_code: str | None = Query(default=None, max_length=32),
                        task_id: str | None = Query(default=None, max_length=64),
-                       limit: int = Query(default=50, ge=1, le=500), offset: int = Query(default=0, ge=0)) -> dict:
+                       limit: Limit = 50, offset: Offset = 0) -> dict:
     """Forms by state, e.g. the approver's queue (`state=awaiting_approval`); a department sees only its own."""
     if user.role not in ("office", "admin"):
         if department_code not in (None, user.department_code):
@@ -43,7 +44,7 @@ async def list_results(user: CurrentUser, session: SessionDep, state: FormState 
 
 @router.post("/tasks/{task_id}/objects/{object_id}/results", response_model=FormView, status_code=201,
              responses=REFUSALS)
-async def submit_result(task_id: str, object_id: int, body: ResultBody, user: CurrentUser, temporal: TemporalDep):
+async def submit_result(task_id: str, object_id: RowId, body: ResultBody, user: CurrentUser, temporal: TemporalDep):
     """The department's one form for this object (谁检查、谁录入); a returned form is corrected the same way."""
     return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.submit_result,
                             ResultInput(actor=actor_ref(user), **body.model_dump()))
@@ -66,7 +67,7 @@ async def return_form(result_id: str, body: ReviewBody, user: CurrentUser, tempo
 
 
 @router.post("/tasks/{task_id}/objects/{object_id}/followups", response_model=FollowupView, responses=REFUSALS)
-async def followup(task_id: str, object_id: int, body: FollowupBody, user: CurrentUser, temporal: TemporalDep):
+async def followup(task_id: str, object_id: RowId, body: FollowupBody, user: CurrentUser, temporal: TemporalDep):
     """Rectification re-check, transfer (and its acknowledgement by the receiver), abnormal listing, …"""
     return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.followup,
                             FollowupInput(actor=actor_ref(user), **body.model_dump()))

@@ -12,6 +12,7 @@ from api import errors
 from api.deps import CurrentUser, SessionDep, TemporalDep, SettingsDep
 from api.schemas.tasks import AcknowledgeBody, CancelBody, ConfirmDrawBody, ScheduleBody, TaskCreate
 from api.workflow_errors import http_error
+from api.params import Limit, Offset
 from domain.masterdata import CREDIT_RISK_CLASSES
 from store import accounts, results as result_store, tasks as task_store
 from store.models import User
@@ -183,12 +184,12 @@ async def population(user: CurrentUser, session: SessionDep,
 
 
 @router.get("/tasks")
-async def list_tasks(user: CurrentUser, session: SessionDep, stage: str | None = None, limit: int = 50,
-                     offset: int = 0) -> list[dict]:
+async def list_tasks(user: CurrentUser, session: SessionDep, stage: str | None = Query(default=None, max_length=32),
+                     limit: Limit = 50, offset: Offset = 0) -> list[dict]:
     """Tasks the caller's department takes part in; the office and the admin see all."""
     department = None if user.role in ("office", "admin") else user.department_code
     return await task_store.list_tasks(session, department_code=department, stage=stage,
-                                       limit=min(max(limit, 1), 500), offset=max(offset, 0))
+                                       limit=limit, offset=offset)
 
 
 @router.get("/tasks/{task_id}", responses=REFUSALS)

@@ -4,6 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field, model_validator
 
+from api.params import INT4_MAX
 from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
 from workflows.messages import FollowupKind, ObjectScope, ResultFields
 
@@ -26,7 +27,7 @@ class TaskCreate(BaseModel):
     window_start: date | None = None
     window_end: date | None = None
     planned: bool = True
-    plan_id: int | None = None
+    plan_id: int | None = Field(default=None, ge=1, le=INT4_MAX)
     unplanned_reason: str = ""
 
     @model_validator(mode="after")

@@ -1,0 +1,135 @@
+"""What no request may carry, refused the same way whichever route it is for.
+
+- A body over the size limit (the bulk-import uploads have their own, larger one): 413 BODY_TOO_LARGE.
+- A NUL character or an unpaired surrogate in the path, a query parameter, a JSON or form body (key or value)
+  of the JSON API: PostgreSQL cannot store either and no user means to send one: 422 INVALID_CHARACTER.
+- NaN or an infinite number in a JSON body (Python's parser accepts them; JSON has no such numbers): 422
+  INVALID_NUMBER.
+The console and the public pages pass what they are given to the JSON API, which refuses it there.
+"""
+
+import math
+from collections.abc import Iterable
+
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import errors
+
+API_PREFIX = "/api/"
+# The routes that take a multipart upload (bulk import); tests/api/test_limits.py checks the list is complete.
+UPLOAD_PATHS = frozenset({"/api/v1/objects/import", "/api/v1/inspectors/import"})
+
+
+class InputRefused(HTTPException):
+    """A refusal in the shape every error answer will have: detail, a stable code, the field, parameters."""
+
+    def __init__(self, status: int, detail: str, code: str, field: str | None = None, **params) -> None:
+        super().__init__(status, detail)
+        self.code, self.field, self.params = code, field, params
+
+
+class BodyTooLarge(InputRefused):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, errors.body_too_large(limit), "BODY_TOO_LARGE", limit=limit)
+
+
+async def refusal_response(_request: Request, exc: InputRefused) -> JSONResponse:
+    """The exception handler for InputRefused (registered by api.app)."""
+    return JSONResponse(status_code=exc.status_code,
+                        content={"detail": exc.detail, "code": exc.code, "field": exc.field, "params": exc.params})
+
+
+def _bad_character(text: str) -> str | None:
+    for char in text:
+        if char == "\x00" or "\ud800" <= char <= "\udfff":
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def _refuse_character(field: str, character: str, location: str) -> InputRefused:
+    return InputRefused(422, errors.invalid_character(field, character), "INVALID_CHARACTER", field,
+                        location=location, character=character)
+
+
+def _check_pairs(pairs: Iterable[tuple[str, str]], location: str) -> None:
+    for name, value in pairs:
+        for text in (name, value):
+            bad = _bad_character(text)
+            if bad:
+                raise _refuse_character(name, bad, location)
+
+
+def _check_json(document) -> None:
+    """Every string (key or value) and every number anywhere in a parsed JSON document; iterative, as documents
+    may nest as deep as the parser allows."""
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            bad = _bad_character(value)
+            if bad:
+                raise _refuse_character(path or "body", bad, "body")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise InputRefused(422, errors.not_finite(path or "body"), "INVALID_NUMBER", path or "body",
+                               location="body")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{path}.{key}" if path else str(key)
+                bad = _bad_character(str(key))
+                if bad:
+                    raise _refuse_character(name, bad, "body")
+                stack.append((name, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+
+
+async def refuse_unstorable_input(request: Request) -> None:
+    """App-wide dependency: runs after routing (so the access log names the route), before any route's own."""
+    if not request.url.path.startswith(API_PREFIX):
+        return
+    bad = _bad_character(request.url.path)
+    if bad:
+        raise _refuse_character("path", bad, "path")
+    _check_pairs(request.query_params.multi_items(), "query")
+    media = request.headers.get("content-type", "application/json").split(";", 1)[0].strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        form = await request.form()
+        _check_pairs(((k, v) for k, v in form.multi_items() if isinstance(v, str)), "form")
+    elif media.endswith("json") and await request.body():
+        try:
+            document = await request.json()
+        except (ValueError, RecursionError):
+            return  # not JSON: the route's own parsing answers with its 4xx
+        _check_json(document)
+
+
+class BodyLimitMiddleware:
+    """Refuses a body larger than the limit as soon as the route reads it: by its Content-Length when it
+    declares one, else once that many bytes have streamed in."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes, self.max_upload_bytes = max_body_bytes, max_upload_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_upload_bytes if scope["path"] in UPLOAD_PATHS else self.max_body_bytes
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            if declared.isdigit() and int(declared) > limit:
+                raise BodyTooLarge(limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, limited, send)
