@@ -9,7 +9,8 @@ from api.routers import (audit, auth, calendar, departments, health, inspectors,
                          office, plans, public, results, tasks)
 from api.calendar_signals import signal_running_tasks
 from api.console import router as console_router
-from api.limits import BodyLimitMiddleware, InputRefused, refusal_response, refuse_unstorable_input
+from api.limits import (BodyLimitMiddleware, InputRefused, document_refusals, refusal_response,
+                        refuse_unstorable_input)
 from api.observability import ObservabilityMiddleware, metrics
 from api.temporal import TemporalHandle
 from config.settings import Settings, get_settings
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, temporal_client: Client | No
         app.include_router(router)
     app.get("/metrics", include_in_schema=False)(metrics)
     app.add_exception_handler(InputRefused, refusal_response)
+    document_refusals(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(ObservabilityMiddleware)

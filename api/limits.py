@@ -11,7 +11,7 @@ The console and the public pages pass what they are given to the JSON API, which
 import math
 from collections.abc import Iterable
 
-from fastapi import HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -133,3 +133,39 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited, send)
+
+
+PROBLEM_SCHEMA = {
+    "title": "Problem", "type": "object", "required": ["detail", "code", "field", "params"],
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string", "description": "stable, UPPER_SNAKE"},
+                   "field": {"anyOf": [{"type": "string"}, {"type": "null"}]}, "params": {"type": "object"}}}
+
+
+def document_refusals(app: FastAPI) -> None:
+    """Put these refusals in the OpenAPI schema: every API operation may answer 422 with a Problem (beside
+    FastAPI's list of validation errors) and 413."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = PROBLEM_SCHEMA
+        problem = {"$ref": "#/components/schemas/Problem"}
+        # FastAPI's own list, as routes answer it for a body that is not JSON even where it is not documented.
+        validation = {"$ref": "#/components/schemas/HTTPValidationError"} if "HTTPValidationError" in components else None
+        for path, operations in schema["paths"].items():
+            if not path.startswith(API_PREFIX):
+                continue
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                refused = responses.setdefault("422", {"description": "Validation Error"})
+                json_content = refused.setdefault("content", {}).setdefault("application/json", {})
+                listed = json_content.get("schema") or validation
+                json_content["schema"] = {"anyOf": [listed, problem]} if listed else problem
+                responses.setdefault("413", {"description": "request body too large",
+                                             "content": {"application/json": {"schema": problem}}})
+        return schema
+
+    app.openapi = openapi

@@ -43,7 +43,9 @@ def worker_environment(settings: Settings, base: dict[str, str]) -> dict[str, st
            "JOINTCHECK_TEMPORAL_ADDRESS": settings.temporal_address,
            "JOINTCHECK_TEMPORAL_NAMESPACE": settings.temporal_namespace, "JOINTCHECK_TASK_QUEUE": settings.task_queue,
            "JOINTCHECK_SECRET_KEY": settings.secret_key.get_secret_value(),
-           "JOINTCHECK_WORKFLOW_SANDBOX": str(settings.workflow_sandbox).lower()}
+           "JOINTCHECK_WORKFLOW_SANDBOX": str(settings.workflow_sandbox).lower(),
+           "JOINTCHECK_LOG_FORMAT": settings.log_format,
+           "JOINTCHECK_WORKER_METRICS_ADDRESS": settings.worker_metrics_address}
     env.pop("JOINTCHECK_DRILL_WORKDAY_SECONDS", None)
     if settings.drill_workday_seconds:
         env["JOINTCHECK_DRILL_WORKDAY_SECONDS"] = str(settings.drill_workday_seconds)

@@ -1,10 +1,12 @@
 """The fuzz run's stack: one database with the demo data, a real server and worker, and a token per role."""
 
 import asyncio
+import re
 import uuid
 
 import httpx
 import pytest
+import requests
 
 from config.settings import Settings
 from store.demo import DEMO_PASSWORD
@@ -45,6 +47,30 @@ def tokens(live_api) -> dict[str, dict[str, str]]:
     return headers
 
 
+@pytest.fixture(scope="module")
+def boundary_roles(live_api, tokens, http_session) -> dict[str, str]:
+    """For each operation, the first role (operator, office, admin, approver) it does not refuse outright."""
+    from tests.fuzz.test_api_fuzz import OPENAPI
+
+    chosen = {}
+    for path, operations in OPENAPI["paths"].items():
+        url = live_api + re.sub(r"\{[^}]+\}", "1", path)
+        for method in operations:
+            for role in ("operator", "office", "admin", "approver"):
+                answer = http_session.request(method.upper(), url, headers=tokens[role], json={})
+                if answer.status_code not in (401, 403):
+                    break
+            chosen[f"{method.upper()} {path}"] = role
+    return chosen
+
+
 @pytest.fixture(scope="module", params=list(ROLES))
 def role(request) -> str:
     return request.param
+
+
+@pytest.fixture(scope="module")
+def http_session(live_api) -> requests.Session:
+    """One keep-alive connection for the whole run, as a client library would use."""
+    with requests.Session() as session:
+        yield session
