@@ -1,10 +1,8 @@
 """Request and response shapes of the joint-task API (SPEC §9)."""
 
-from datetime import date
-
 from pydantic import BaseModel, Field, model_validator
 
-from api.params import INT4_MAX
+from api.params import INT4_MAX, Day
 from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
 from workflows.messages import FollowupKind, ObjectScope, ResultFields
 
@@ -24,8 +22,8 @@ class TaskCreate(BaseModel):
     ratio: float | None = Field(default=None, gt=0, le=1)
     credit_risk_ratios: dict[str, float] = {}
     method: str = "on_site"
-    window_start: date | None = None
-    window_end: date | None = None
+    window_start: Day | None = None
+    window_end: Day | None = None
     planned: bool = True
     plan_id: int | None = Field(default=None, ge=1, le=INT4_MAX)
     unplanned_reason: str = ""
@@ -60,7 +58,7 @@ class ConfirmDrawBody(BaseModel):
 
 
 class ScheduleBody(BaseModel):
-    inspection_date: date | None = None
+    inspection_date: Day | None = None
     object_ids: list[int] | None = None
     confirm: bool = False
 
@@ -71,6 +69,9 @@ class CancelBody(BaseModel):
 
 class ResultBody(ResultFields):
     """The form as the department sends it (the acting user is added from the token)."""
+
+    inspection_date: Day
+    rectification_due: Day | None = None
 
 
 class ReviewBody(BaseModel):

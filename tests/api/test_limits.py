@@ -95,3 +95,21 @@ async def test_upload_paths_are_every_multipart_operation(app):
     multipart = {path for path, operations in app.openapi()["paths"].items() for operation in operations.values()
                  if "multipart/form-data" in operation.get("requestBody", {}).get("content", {})}
     assert multipart == UPLOAD_PATHS
+
+
+@pytest.mark.parametrize("query", ["/api/v1/calendar/deadline?start=9999-12-31T00:00:00%2B00:00&working_days=365",
+                                   "/api/v1/calendar/deadline?start=0001-01-01T00:00:00%2B14:00&working_days=1",
+                                   "/api/v1/audit?since=0001-01-01T00:00:00%2B14:00",
+                                   "/api/v1/audit?since=9999-12-31T23:59:59-14:00"])
+async def test_instants_outside_1900_to_2999_are_422(client, office, query):
+    answer = await client.get(query, headers=office)
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["detail"]
+    assert error["loc"][0] == "query" and "between 1900-01-01 and 2999-12-31" in error["msg"]
+
+
+async def test_days_outside_1900_to_2999_are_422(client, office):
+    answer = await client.post("/api/v1/tasks", headers=office, json={
+        "name": "联合检查", "lead_item_codes": ["A"], "sample_size": 1, "window_start": "9999-12-31"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["loc"] == ["body", "window_start"]
