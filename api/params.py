@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, Field
 
 INT4_MAX = 2**31 - 1
 MAX_PAGE = 500
@@ -19,6 +19,7 @@ EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 RowId = Annotated[int, Path(ge=1, le=INT4_MAX)]
 Offset = Annotated[int, Query(ge=0, le=INT4_MAX, description="rows to skip")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="rows to return")]
+BodyId = Annotated[int, Field(ge=1, le=INT4_MAX)]
 
 
 def day_in_range(day: date) -> date:

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field, model_validator
 
-from api.params import INT4_MAX, Day
+from api.params import BodyId, Day
 from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
 from workflows.messages import FollowupKind, ObjectScope, ResultFields
 
@@ -25,7 +25,7 @@ class TaskCreate(BaseModel):
     window_start: Day | None = None
     window_end: Day | None = None
     planned: bool = True
-    plan_id: int | None = Field(default=None, ge=1, le=INT4_MAX)
+    plan_id: BodyId | None = None
     unplanned_reason: str = ""
 
     @model_validator(mode="after")
@@ -54,12 +54,12 @@ class AcknowledgeBody(BaseModel):
 
 
 class ConfirmDrawBody(BaseModel):
-    exclude: list[int] = []
+    exclude: list[BodyId] = []
 
 
 class ScheduleBody(BaseModel):
     inspection_date: Day | None = None
-    object_ids: list[int] | None = None
+    object_ids: list[BodyId] | None = None
     confirm: bool = False
 
 
@@ -72,6 +72,7 @@ class ResultBody(ResultFields):
 
     inspection_date: Day
     rectification_due: Day | None = None
+    inspector_ids: list[BodyId] = []
 
 
 class ReviewBody(BaseModel):

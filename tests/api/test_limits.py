@@ -113,3 +113,35 @@ async def test_days_outside_1900_to_2999_are_422(client, office):
         "name": "联合检查", "lead_item_codes": ["A"], "sample_size": 1, "window_start": "9999-12-31"})
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"][0]["loc"] == ["body", "window_start"]
+
+
+def _unbounded_integers(schema: dict, where: str, components: dict, seen: frozenset = frozenset()):
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name not in seen:
+            yield from _unbounded_integers(components[name], name, components, seen | {name})
+        return
+    if schema.get("type") == "integer" and "maximum" not in schema:
+        yield where
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            yield from _unbounded_integers(option, where, components, seen)
+    if "items" in schema:
+        yield from _unbounded_integers(schema["items"], f"{where}[]", components, seen)
+    for name, prop in schema.get("properties", {}).items():
+        yield from _unbounded_integers(prop, f"{where}.{name}", components, seen)
+
+
+async def test_every_integer_a_request_can_carry_has_a_maximum(app):
+    """The class of bug the fuzz run found first (int4 overflow at PostgreSQL), checked for every input at once."""
+    openapi = app.openapi()
+    components = openapi["components"]["schemas"]
+    unbounded = []
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                unbounded += _unbounded_integers(parameter["schema"], f"{method} {path} {parameter['name']}",
+                                                 components)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded += _unbounded_integers(content["schema"], f"{method} {path} body", components)
+    assert unbounded == []
