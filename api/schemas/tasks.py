@@ -3,25 +3,26 @@
 from pydantic import BaseModel, Field, model_validator
 
 from api.params import BodyId, Day
+from api.schemas.masterdata import DepartmentCode, ItemMethod
 from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
 from workflows.messages import FollowupKind, ObjectScope, ResultFields
 
 
 class ResponderRequest(BaseModel):
-    department_code: str
+    department_code: DepartmentCode
     item_codes: list[str] = Field(min_length=1)
 
 
 class TaskCreate(BaseModel):
     name: str = Field(min_length=2, max_length=200)
-    lead_department_code: str | None = Field(default=None, description="required when the office initiates")
+    lead_department_code: DepartmentCode | None = Field(default=None, description="required when the office initiates")
     lead_item_codes: list[str] = Field(min_length=1)
     responders: list[ResponderRequest] = []
     scope: ObjectScope = ObjectScope()
     sample_size: int | None = Field(default=None, ge=1, le=100_000)
     ratio: float | None = Field(default=None, gt=0, le=1)
     credit_risk_ratios: dict[str, float] = {}
-    method: str = "on_site"
+    method: ItemMethod = "on_site"
     window_start: Day | None = None
     window_end: Day | None = None
     planned: bool = True
@@ -82,10 +83,10 @@ class ReviewBody(BaseModel):
 class FollowupBody(BaseModel):
     kind: FollowupKind
     action: str = Field(default="complete", pattern="^(open|complete|acknowledge)$")
-    receiving_department_code: str | None = None
+    receiving_department_code: DepartmentCode | None = None
     outcome: str = Field(default="", max_length=5000)
     passed: bool | None = None
-    department_code: str | None = None
+    department_code: DepartmentCode | None = None
 
 
 class ExtendBody(BaseModel):

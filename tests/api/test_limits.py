@@ -145,3 +145,13 @@ async def test_every_integer_a_request_can_carry_has_a_maximum(app):
             for content in operation.get("requestBody", {}).get("content", {}).values():
                 unbounded += _unbounded_integers(content["schema"], f"{method} {path} body", components)
     assert unbounded == []
+
+
+async def test_task_fields_stored_in_short_columns_are_checked_on_launch(client, office):
+    """A value the read model cannot store would fail the workflow's write activity forever: refuse it first."""
+    base = {"name": "联合检查", "lead_department_code": "D1", "lead_item_codes": ["A"], "sample_size": 1}
+    for field, value in (("method", "inspect_by_telephone"), ("lead_department_code", "D" * 33),
+                         ("plan_id", 2**31)):
+        answer = await client.post("/api/v1/tasks", headers=office, json={**base, field: value})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["detail"][0]["loc"] == ["body", field]
