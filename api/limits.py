@@ -9,6 +9,7 @@ The console and the public pages pass what they are given to the JSON API, which
 """
 
 import math
+import re
 from collections.abc import Iterable
 
 from fastapi import FastAPI, HTTPException, Request
@@ -20,6 +21,7 @@ from api import errors
 API_PREFIX = "/api/"
 # The routes that take a multipart upload (bulk import); tests/api/test_limits.py checks the list is complete.
 UPLOAD_PATHS = frozenset({"/api/v1/objects/import", "/api/v1/inspectors/import"})
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class InputRefused(HTTPException):
@@ -42,10 +44,8 @@ async def refusal_response(_request: Request, exc: InputRefused) -> JSONResponse
 
 
 def _bad_character(text: str) -> str | None:
-    for char in text:
-        if char == "\x00" or "\ud800" <= char <= "\udfff":
-            return f"U+{ord(char):04X}"
-    return None
+    found = _UNSTORABLE.search(text)
+    return f"U+{ord(found[0]):04X}" if found else None
 
 
 def _refuse_character(field: str, character: str, location: str) -> InputRefused:

@@ -19,7 +19,6 @@ from config.logs import request_id
 log = logging.getLogger("jointcheck.access")
 errors_log = logging.getLogger("jointcheck.errors")
 
-REQUEST_ID_HEADER = "x-request-id"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 # Scrapes and health probes come every few seconds: logged at DEBUG unless they fail, so INFO stays readable.
 _QUIET_PATHS = ("/metrics", "/healthz")

@@ -155,3 +155,8 @@ async def test_task_fields_stored_in_short_columns_are_checked_on_launch(client,
         answer = await client.post("/api/v1/tasks", headers=office, json={**base, field: value})
         assert answer.status_code == 422, answer.text
         assert answer.json()["detail"][0]["loc"] == ["body", field]
+
+
+async def test_the_public_site_shows_the_refusal_in_chinese(client):
+    page = await client.get("/public", params={"q": "湘潭\x00"})
+    assert page.status_code == 422 and "查询条件：含有不允许的字符" in page.text
