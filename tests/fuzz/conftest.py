@@ -48,6 +48,16 @@ def tokens(live_api) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
+def live_task_id(live_api, tokens, http_session) -> str:
+    """A running joint task (lead: the operator's department), so updates reach a workflow and its validators."""
+    answer = http_session.post(f"{live_api}/api/v1/tasks", headers=tokens["operator"], json={
+        "name": "模糊测试任务", "lead_item_codes": ["XT-SCJG-01"], "sample_size": 2,
+        "responders": [{"department_code": "XT-WSJK", "item_codes": ["XT-WSJK-01"]}]})
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]
+
+
+@pytest.fixture(scope="module")
 def boundary_roles(live_api, tokens, http_session) -> dict[str, str]:
     """For each operation, the first role (operator, office, admin, approver) it does not refuse outright."""
     from tests.fuzz.test_api_fuzz import OPENAPI

@@ -5,7 +5,8 @@ Two passes, both deterministic (derandomized):
 - boundary cases (Schemathesis' coverage phase: values at and past every limit, wrong types, missing fields,
   odd strings) for each operation, sent as the first role that gets past its authorization (conftest
   `boundary_roles`), since validation only runs once a caller is let in;
-- random requests (the fuzzing phase, a few per operation) as each role and anonymously.
+- random requests (the fuzzing phase, a few per operation) as each role and anonymously, on a running task
+  wherever the path names one, so that the workflow's update validators see them too.
 """
 
 import schemathesis
@@ -37,5 +38,7 @@ def test_boundary_cases_give_no_server_error(case, live_api, tokens, boundary_ro
 
 @randoms.parametrize()
 @settings(SETTINGS, max_examples=RANDOM_EXAMPLES)
-def test_random_requests_give_no_server_error(case, live_api, tokens, role, http_session):
+def test_random_requests_give_no_server_error(case, live_api, tokens, role, http_session, live_task_id):
+    if "task_id" in (case.path_parameters or {}):
+        case.path_parameters["task_id"] = live_task_id
     case.call_and_validate(base_url=live_api, headers=tokens[role], session=http_session, checks=CHECKS)
