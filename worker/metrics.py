@@ -2,7 +2,7 @@
 
 With JOINTCHECK_WORKER_METRICS_ADDRESS set (host:port), the SDK serves its runtime metrics (workflow and
 activity task latencies, schedule-to-start, slots, polls, sticky cache, request failures; all `temporal_*`)
-at http://host:port/metrics. Durations are in milliseconds, as Temporal's own dashboards expect.
+at http://host:port/metrics. Durations are in milliseconds (the SDK's default).
 """
 
 import logging

@@ -4,7 +4,6 @@ import asyncio
 import re
 import uuid
 
-import httpx
 import pytest
 import requests
 
@@ -35,13 +34,15 @@ def live_api(fuzz_settings) -> str:
 
 
 @pytest.fixture(scope="module")
-def tokens(live_api) -> dict[str, dict[str, str]]:
+def tokens(live_api, http_session) -> dict[str, dict[str, str]]:
+    """Authorization headers per role, from POST /api/v1/auth/token with the demo accounts."""
     headers = {}
     for role, username in ROLES.items():
         if username is None:
             headers[role] = {}
             continue
-        answer = httpx.post(f"{live_api}/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD})
+        answer = http_session.post(f"{live_api}/api/v1/auth/token",
+                                   data={"username": username, "password": DEMO_PASSWORD})
         answer.raise_for_status()
         headers[role] = {"Authorization": f"Bearer {answer.json()['access_token']}"}
     return headers
