@@ -2,7 +2,7 @@
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from temporalio.client import Client
 
 from api.refusals import Refusal, refusal_response
@@ -10,6 +10,9 @@ from api.routers import (audit, auth, calendar, departments, health, inspectors,
                          office, plans, public, results, tasks, users)
 from api.calendar_signals import signal_running_tasks
 from api.console import router as console_router
+from api.limits import (BodyLimitMiddleware, document_refusals,
+                        refuse_unstorable_input)
+from api.observability import ObservabilityMiddleware, metrics
 from api.temporal import TemporalHandle
 from config.settings import Settings, get_settings
 from store.db import make_engine, make_session_factory
@@ -45,8 +48,13 @@ def create_app(settings: Settings | None = None, *, temporal_client: Client | No
             await engine.dispose()
 
     app = FastAPI(title="jointcheck", version="0.1.0", lifespan=lifespan,
-                  description="部门联合“双随机、一公开”监管平台 API")
+                  description="部门联合“双随机、一公开”监管平台 API", dependencies=[Depends(refuse_unstorable_input)])
     for router in ROUTERS:
         app.include_router(router)
+    app.get("/metrics", include_in_schema=False)(metrics)
     app.add_exception_handler(Refusal, refusal_response)
+    document_refusals(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(ObservabilityMiddleware)
     return app

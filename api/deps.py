@@ -45,7 +45,7 @@ def _unauthenticated() -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, errors.NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def _authenticated_user(session: SessionDep, settings: SettingsDep,
+async def _authenticated_user(request: Request, session: SessionDep, settings: SettingsDep,
                               token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
     claims = read_token(token, secret=settings.secret_key.get_secret_value()) if token else None
     if claims is None:
@@ -59,6 +59,7 @@ async def _authenticated_user(session: SessionDep, settings: SettingsDep,
     if user.token_version != claims.version:
         raise Refusal(status.HTTP_401_UNAUTHORIZED, errors.SESSION_REVOKED, "session_revoked",
                       headers={"WWW-Authenticate": "Bearer"})
+    request.state.user = user.username  # for the access log (api.observability)
     return user
 
 

@@ -5,6 +5,7 @@ from domain.passwords import RULES
 NOT_AUTHENTICATED = "not authenticated: log in at /api/v1/auth/token and send 'Authorization: Bearer <token>'"
 BAD_CREDENTIALS = "username or password is wrong, or the account is disabled"
 TEMPORAL_UNAVAILABLE = "the workflow service (Temporal) is not reachable; try again shortly"
+INTERNAL_ERROR = "internal error: the request id in params identifies it in the server's log"
 
 
 def role_forbidden(role: str, allowed: tuple[str, ...]) -> str:
@@ -48,3 +49,15 @@ CURRENT_PASSWORD_WRONG = "the current password is wrong"
 NOT_ON_YOURSELF = "an admin cannot do this to their own account: ask another admin, or use the jointcheck CLI"
 # The password rules, worded once in domain.passwords (the CLI gives the same words).
 PASSWORD_RULES = RULES
+
+
+def body_too_large(limit: int) -> str:
+    return f"the request body is larger than the limit of {limit} bytes"
+
+
+def invalid_character(field: str, character: str) -> str:
+    return f"{field}: contains the character {character}, which is not allowed in any text"
+
+
+def not_finite(field: str) -> str:
+    return f"{field}: must be a finite number (NaN and Infinity are not numbers in JSON)"

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     # and in the tests, where such code is written and the replay test runs. It costs about a third of a worker's
     # CPU, so the production worker (docker-compose.yml) runs without it, on workflow code the tests have passed.
     workflow_sandbox: bool = True
+    # Observability (README "Observability"): log lines as JSON (default outside dev) or plain text; the worker's
+    # Temporal SDK metrics for Prometheus on host:port when set (e.g. "0.0.0.0:9464"), off when empty.
+    log_format: Literal["json", "plain"] | None = None
+    worker_metrics_address: str = ""
+    # Request bodies larger than these are refused with 413: any request, and the bulk-import uploads.
+    max_body_bytes: int = Field(default=1 << 20, ge=1024)
+    max_upload_bytes: int = Field(default=100 << 20, ge=1024)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
@@ -62,6 +69,8 @@ class Settings(BaseSettings):
         self._resolve_database_urls()
         if self.env == "prod" and self.secret_key.get_secret_value() == DEV_SECRET:
             raise ValueError("JOINTCHECK_SECRET_KEY must be set to a real secret when JOINTCHECK_ENV=prod")
+        if self.log_format is None:
+            self.log_format = "plain" if self.env == "dev" else "json"
         if self.drill_workday_seconds is not None and self.drill_workday_seconds <= 0:
             raise ValueError("JOINTCHECK_DRILL_WORKDAY_SECONDS must be positive")
         if self.cookie_secure is None:

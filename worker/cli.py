@@ -2,9 +2,9 @@
 
 import argparse
 import asyncio
-import logging
 import sys
 
+from config.logs import configure_logging
 from config.settings import Settings, get_settings
 
 
@@ -19,8 +19,9 @@ def _cmd_api(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
+    # log_config=None keeps config.logs' handler; api.observability writes the one access line per request.
     uvicorn.run(create_app(settings), host=args.host or settings.api_host, port=args.port or settings.api_port,
-                log_level="info", proxy_headers=True)
+                log_config=None, access_log=False, proxy_headers=True)
     return 0
 
 
@@ -121,10 +122,11 @@ _HANDLERS = {"dev": _cmd_dev, "api": _cmd_api, "worker": _cmd_worker, "migrate":
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    settings = get_settings()
+    configure_logging(settings.log_format)
     handler = getattr(args, "handler", None) or _HANDLERS.get(args.command)
-    return handler(args, get_settings())
+    return handler(args, settings)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
-from api.temporal import connect
+from config.temporal import connect
 from config.settings import Settings
 
 POLLED_WITHIN = timedelta(seconds=90)

@@ -5,6 +5,7 @@ import logging
 import signal
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities import build_activities
@@ -12,6 +13,7 @@ from config.settings import Settings
 from config.temporal import connect
 from store.db import make_engine, make_session_factory
 from worker.chainer import keep_linking
+from worker.metrics import worker_runtime
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("jointcheck.worker")
@@ -41,7 +43,9 @@ def worker_environment(settings: Settings, base: dict[str, str]) -> dict[str, st
            "JOINTCHECK_TEMPORAL_ADDRESS": settings.temporal_address,
            "JOINTCHECK_TEMPORAL_NAMESPACE": settings.temporal_namespace, "JOINTCHECK_TASK_QUEUE": settings.task_queue,
            "JOINTCHECK_SECRET_KEY": settings.secret_key.get_secret_value(),
-           "JOINTCHECK_WORKFLOW_SANDBOX": str(settings.workflow_sandbox).lower()}
+           "JOINTCHECK_WORKFLOW_SANDBOX": str(settings.workflow_sandbox).lower(),
+           "JOINTCHECK_LOG_FORMAT": settings.log_format,
+           "JOINTCHECK_WORKER_METRICS_ADDRESS": settings.worker_metrics_address}
     env.pop("JOINTCHECK_DRILL_WORKDAY_SECONDS", None)
     if settings.drill_workday_seconds:
         env["JOINTCHECK_DRILL_WORKDAY_SECONDS"] = str(settings.drill_workday_seconds)
@@ -51,7 +55,10 @@ def worker_environment(settings: Settings, base: dict[str, str]) -> dict[str, st
 async def run_worker(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then drain and shut down before the interpreter exits."""
     engine = make_engine(settings.database_url)
-    client = await _connect_with_retry(settings)
+    runtime = worker_runtime(settings)
+    if settings.worker_metrics_address:
+        log.info("Temporal SDK metrics at http://%s/metrics", settings.worker_metrics_address)
+    client = await _connect_with_retry(settings, runtime)
     sessions = make_session_factory(engine)
     worker = build_worker(client, settings, sessions)
     stop = asyncio.Event()
@@ -67,10 +74,10 @@ async def run_worker(settings: Settings) -> None:
     await engine.dispose()
 
 
-async def _connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
+async def _connect_with_retry(settings: Settings, runtime: Runtime, attempts: int = 60) -> Client:
     for attempt in range(attempts):
         try:
-            return await connect(settings)
+            return await connect(settings, runtime)
         except Exception:  # noqa: BLE001 - Temporal may still be starting
             if attempt == attempts - 1:
                 raise

@@ -52,10 +52,13 @@ REASON_PHRASES = [
     ("cannot be opened by hand", "此类后续处置不能手工发起"),
     ("say whether", "请选择复查是否通过"),
     ("transfer to is required", "请选择接收移送的主管部门"),
+    ("not allowed in any text", "含有不允许的字符"),
+    ("must be a finite number", "应为有效数字"),
+    ("must be between 1900-01-01 and 2999-12-31", "日期超出允许范围（1900年至2999年）"),
 ]
 STATUS_HEADLINES = {
     400: "请求有误", 401: "登录已失效，请重新登录", 403: "无权操作", 404: "未找到相关记录",
-    409: "当前阶段不能进行此操作", 422: "填写的内容有误", 423: "账号已锁定", 429: "尝试过于频繁，请稍后再试",
+    409: "当前阶段不能进行此操作", 413: "提交的内容过大", 422: "填写的内容有误", 423: "账号已锁定", 429: "尝试过于频繁，请稍后再试",
     500: "系统内部错误，请稍后再试", 503: "工作流服务暂不可用，请稍后再试",
 }
 # Refusals that carry a stable code (api.refusals), in Chinese; the field, when there is one, is named before.

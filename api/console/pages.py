@@ -87,6 +87,8 @@ async def _page(request: Request) -> Page:
             user = await api.get("/api/v1/me")
         except ApiFailure:
             session = ConsoleSession(ended=REVOKED)
+        else:
+            request.state.user = user["username"]  # for the access log (api.observability)
     request.state.console_session = session
     return Page(request, session, user,
                 ConsoleApi(request.app, user["username"] if user else None, session.version))

@@ -1,9 +1,9 @@
 """The audit log (全程留痕、责任可追溯, SPEC §7): verification of the hash chain and a filtered listing."""
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from api.deps import SessionDep, require_roles
+from api.params import Instant, Limit, Offset
 from store import audit, audit_queries
 from store.models import User
 
@@ -24,8 +24,8 @@ async def verify(session: SessionDep, _user: User = AUDITORS) -> dict:
 async def list_audit(session: SessionDep, _user: User = AUDITORS, actor: str | None = Query(default=None, max_length=64),
                      action: str | None = Query(default=None, max_length=64),
                      target: str | None = Query(default=None, max_length=256, description="target prefix, e.g. plan:"),
-                     since: AwareDatetime | None = Query(default=None, description="ISO 8601 with offset"),
-                     limit: int = Query(default=50, ge=1, le=500), offset: int = Query(default=0, ge=0)) -> dict:
+                     since: Instant | None = Query(default=None, description="ISO 8601 with offset"),
+                     limit: Limit = 50, offset: Offset = 0) -> dict:
     """Audit records, newest first, filtered by actor, action, target prefix and time."""
     total, records = await audit_queries.list_records(session, actor=actor, action=action, target_prefix=target,
                                                       since=since, limit=limit, offset=offset)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 
 from activities.calendar import DeadlineRequest, deadline_for
 from api.deps import CurrentUser, SessionDep, SettingsDep, actor_of, require_roles
+from api.params import instant_in_range
 from api.schemas.calendar import (CalendarDayPublic, CalendarYearLoaded, CalendarYearPublic, CalendarYearPut,
                                   DeadlinePublic, schedule_errors)
 from domain.workdays import YearSchedule
@@ -38,7 +39,10 @@ def aware_instant(value: str, field: str) -> datetime:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise HTTPException(422, [
             {"loc": ["query", field], "msg": _needs_offset(field), "type": "value_error"}])
-    return instant
+    try:
+        return instant_in_range(instant)
+    except ValueError as exc:
+        raise HTTPException(422, [{"loc": ["query", field], "msg": str(exc), "type": "value_error"}]) from None
 
 
 @router.get("/calendar/deadline", response_model=DeadlinePublic,

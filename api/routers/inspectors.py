@@ -13,6 +13,7 @@ from api.deps import CurrentUser, SessionDep, actor_of, ensure_own_department, r
 from api.imports import run_import
 from api.schemas.masterdata import (ImportReport, InspectorCreate, InspectorKind, InspectorPage, InspectorPublic,
                                     InspectorUpdate)
+from api.params import Limit, Offset, RowId
 from store import masterdata
 from store.models import Inspector, User
 
@@ -62,8 +63,8 @@ async def list_inspectors(session: SessionDep, user: CurrentUser, department_cod
                           region_code: Annotated[str | None, Query(pattern=r"^[0-9]{6}$")] = None,
                           q: Annotated[str | None, Query(max_length=64, description="part of name or certificate")]
                           = None,
-                          limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                          offset: Annotated[int, Query(ge=0)] = 0) -> InspectorPage:
+                          limit: Limit = 50,
+                          offset: Offset = 0) -> InspectorPage:
     """One page of inspectors (a department user sees only its own department); ID and phone always masked."""
     where = masterdata.InspectorFilter(department_code=_readable_department(user, department_code), kind=kind,
                                        active=active, tag=tag, region_code=region_code, q=q.strip() if q else None)
@@ -83,7 +84,7 @@ async def import_inspectors(session: SessionDep, file: Annotated[UploadFile, Fil
 
 @router.get("/inspectors/{inspector_id}", response_model=InspectorPublic,
             responses={**FORBIDDEN, 404: {"description": "no such inspector"}})
-async def get_inspector(inspector_id: int, session: SessionDep, user: CurrentUser) -> InspectorPublic:
+async def get_inspector(inspector_id: RowId, session: SessionDep, user: CurrentUser) -> InspectorPublic:
     """One inspector: in full for the owner department's users, masked for the office and the admin."""
     row = await _found(session, inspector_id)
     _readable_department(user, row.department_code)
@@ -93,7 +94,7 @@ async def get_inspector(inspector_id: int, session: SessionDep, user: CurrentUse
 @router.patch("/inspectors/{inspector_id}", response_model=InspectorPublic,
               responses={**FORBIDDEN, 404: {"description": "no such inspector"},
                          422: {"description": "bad field (named)"}})
-async def update_inspector(inspector_id: int, body: InspectorUpdate, session: SessionDep,
+async def update_inspector(inspector_id: RowId, body: InspectorUpdate, session: SessionDep,
                            user: User = OPERATOR) -> InspectorPublic:
     """Change an inspector of your own department (active flag, conflicts of interest, tags …); audited."""
     row = await _found(session, inspector_id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from api import errors
 from api.deps import CurrentUser, SessionDep, actor_of, ensure_own_department, require_roles
 from api.schemas.masterdata import ItemCreate, ItemPublic, ItemUpdate
+from api.params import RowId
 from domain.masterdata import item_rule_error
 from store import masterdata
 from store.models import User
@@ -83,7 +84,7 @@ async def get_item(code: str, session: SessionDep, user: CurrentUser) -> ItemPub
 
 @router.get("/items/{code}/versions/{version}", response_model=ItemPublic,
             responses={**READ_FORBIDDEN, 404: {"description": "no such item or version"}})
-async def get_item_version(code: str, version: int, session: SessionDep, user: CurrentUser) -> ItemPublic:
+async def get_item_version(code: str, version: RowId, session: SessionDep, user: CurrentUser) -> ItemPublic:
     """One version of an item, current or not (a task keeps the version it used)."""
     item = await masterdata.item_version(session, code, version)
     if item is None:

@@ -12,6 +12,7 @@ from api.deps import CurrentUser, SessionDep, actor_of, require_roles
 from api.imports import run_import
 from api.schemas.masterdata import (CreditRiskClass, ImportReport, ObjectCreate, ObjectKind, ObjectPage,
                                     ObjectPublic, ObjectStatus, ObjectUpdate)
+from api.params import Limit, Offset
 from store import masterdata
 from store.models import User
 
@@ -47,8 +48,8 @@ async def list_objects(session: SessionDep, _user: CurrentUser,
                        status_: Annotated[ObjectStatus | None, Query(alias="status")] = None,
                        q: Annotated[str | None, Query(max_length=100, description="USCC prefix or part of the name")]
                        = None,
-                       limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> ObjectPage:
+                       limit: Limit = 50,
+                       offset: Offset = 0) -> ObjectPage:
     """One page of objects matching every given filter, with the total count; phones masked."""
     where = masterdata.ObjectFilter(region_code=region_code, industry_code=industry_code, kind=kind,
                                     credit_risk_class=credit_risk_class, tag=tag, status=status_,

@@ -8,13 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from api import errors
 from api.deps import CurrentUser, SessionDep, actor_of, require_roles
 from api.schemas.plans import AdjustmentPublic, CompileBody, PlanCreate, PlanPublic, PlanUpdate
+from api.params import INT4_MAX
 from store import plans as plan_store
 from store.models import AnnualPlan, User
 
 router = APIRouter(prefix="/api/v1", tags=["plans"])
 OPERATOR = require_roles("dept_operator")
 OFFICE = require_roles("office")
-PLAN_ID = Path(ge=1)
+PLAN_ID = Path(ge=1, le=INT4_MAX)
 REFUSALS = {403: {"description": "wrong role, or another department's unpublished plan"},
             404: {"description": "no such plan"}}
 CONFLICT = {409: {"description": "the plan is not in a state that allows this"}}

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import SessionDep
+from api.params import Limit, Offset
 from domain.draw import verify_record
 from store import draws, results as result_store
 
@@ -11,7 +12,7 @@ router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
 @router.get("/results")
 async def results(session: SessionDep, q: str = Query(default="", max_length=100),
-                  limit: int = Query(default=50, ge=1, le=500), offset: int = Query(default=0, ge=0)) -> dict:
+                  limit: Limit = 50, offset: Offset = 0) -> dict:
     """Published results by USCC or name: object, department, items, result and date — never inspectors."""
     return await result_store.public_results(session, q=q.strip(), limit=limit, offset=offset)
 
@@ -25,8 +26,7 @@ async def items(session: SessionDep, department_code: str | None = None) -> list
 
 
 @router.get("/draws")
-async def draw_index(session: SessionDep, limit: int = Query(default=50, ge=1, le=500),
-                     offset: int = Query(default=0, ge=0)) -> dict:
+async def draw_index(session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> dict:
     """Every confirmed draw, newest first, each with its population size and hash (details at /draws/{task_id})."""
     return await draws.published_draws(session, limit=limit, offset=offset)
 

@@ -10,6 +10,7 @@ from api.schemas.tasks import FollowupBody, ResultBody, ReviewBody
 from domain import keys
 from domain.lifecycle import FormState
 from domain.records import FollowupView, ResultInput
+from api.params import INT4_MAX, Limit, Offset, RowId
 from store import results as result_store
 from workflows.inputs import AcknowledgeFollowupInput, CompleteFollowupInput, OpenFollowupInput, ReviewInput
 from workflows.object_inspection import ObjectInspectionWorkflow
@@ -25,16 +26,19 @@ def object_handle(temporal: Client, task_id: str, object_id: int):
 def parse_result_id(result_id: str) -> tuple[str, int, str]:
     """The task, object and department of a result id; a string that is not one names no result (404)."""
     try:
-        return keys.parse_result_id(result_id)
+        task_id, object_id, department_code = keys.parse_result_id(result_id)
     except ValueError:
-        raise HTTPException(404, f"result '{result_id}' not found") from None
+        object_id = None
+    if object_id is None or object_id > INT4_MAX:
+        raise HTTPException(404, f"result '{result_id}' not found")
+    return task_id, object_id, department_code
 
 
 @router.get("/results", responses={403: {"description": "another department's forms"}})
 async def list_results(user: CurrentUser, session: SessionDep, state: FormState | None = None,
                        department_code: str | None = Query(default=None, max_length=32),
                        task_id: str | None = Query(default=None, max_length=64),
-                       limit: int = Query(default=50, ge=1, le=500), offset: int = Query(default=0, ge=0)) -> dict:
+                       limit: Limit = 50, offset: Offset = 0) -> dict:
     """Forms by state, e.g. the approver's queue (`state=awaiting_approval`); a department sees only its own."""
     if user.role not in ("office", "admin"):
         if department_code not in (None, user.department_code):
@@ -46,7 +50,7 @@ async def list_results(user: CurrentUser, session: SessionDep, state: FormState 
 
 @router.post("/tasks/{task_id}/objects/{object_id}/results", response_model=FormView, status_code=201,
              responses=REFUSALS)
-async def submit_result(task_id: str, object_id: int, body: ResultBody, user: CurrentUser, temporal: TemporalDep):
+async def submit_result(task_id: str, object_id: RowId, body: ResultBody, user: CurrentUser, temporal: TemporalDep):
     """The department's one form for this object (谁检查、谁录入); a returned form is corrected the same way."""
     return await run_update(object_handle(temporal, task_id, object_id), ObjectInspectionWorkflow.submit_result,
                             ResultInput(actor=actor_ref(user), **body.model_dump()))
@@ -69,7 +73,7 @@ async def return_form(result_id: str, body: ReviewBody, user: CurrentUser, tempo
 
 
 @router.post("/tasks/{task_id}/objects/{object_id}/followups", response_model=FollowupView, responses=REFUSALS)
-async def followup(task_id: str, object_id: int, body: FollowupBody, user: CurrentUser, temporal: TemporalDep):
+async def followup(task_id: str, object_id: RowId, body: FollowupBody, user: CurrentUser, temporal: TemporalDep):
     """Rectification re-check, transfer (and its acknowledgement by the receiver), abnormal listing, …: `action`
     opens one by hand, completes one, or acknowledges a transfer received."""
     handle, actor = object_handle(temporal, task_id, object_id), actor_ref(user)

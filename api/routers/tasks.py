@@ -14,6 +14,7 @@ from api.workflow_errors import http_error
 from domain import sampling
 from domain.draw_records import DrawOutcome, MatchOutcome
 from domain.keys import task_workflow_id
+from api.params import Limit, Offset
 from domain.masterdata import CREDIT_RISK_CLASSES
 from domain.records import ActorRef, ObjectScope, Participant, ResponderView, TaskInput
 from store import accounts, results as result_store, tasks as task_store
@@ -174,12 +175,12 @@ async def population(user: CurrentUser, session: SessionDep,
 
 
 @router.get("/tasks")
-async def list_tasks(user: CurrentUser, session: SessionDep, stage: str | None = None, limit: int = 50,
-                     offset: int = 0) -> list[dict]:
+async def list_tasks(user: CurrentUser, session: SessionDep, stage: str | None = Query(default=None, max_length=32),
+                     limit: Limit = 50, offset: Offset = 0) -> list[dict]:
     """Tasks the caller's department takes part in; the office and the admin see all."""
     department = None if user.role in ("office", "admin") else user.department_code
     return await task_store.list_tasks(session, department_code=department, stage=stage,
-                                       limit=min(max(limit, 1), 500), offset=max(offset, 0))
+                                       limit=limit, offset=offset)
 
 
 @router.get("/tasks/{task_id}", responses=REFUSALS)

@@ -36,7 +36,7 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     password: str = Field(description=NEW_PASSWORD)
     role: Role
-    department_code: str | None = None
+    department_code: str | None = Field(default=None, min_length=2, max_length=32)
     display_name: str = Field(default="", max_length=128)
     phone: str | None = Field(default=None, max_length=32)
 

@@ -1,33 +1,34 @@
 """Request and response shapes of the joint-task API (SPEC §9)."""
 
-from datetime import date
-
 from pydantic import BaseModel, Field, model_validator
 
 from domain import sampling
 from domain.lifecycle import FollowupAction, FollowupKind
 from domain.records import ObjectScope, ResultFields
+from api.params import BodyId, Day
+from api.schemas.masterdata import DepartmentCode, ItemMethod
+from domain.masterdata import CREDIT_RISK_CLASSES as CREDIT_CLASSES
 
 
 class ResponderRequest(BaseModel):
-    department_code: str
+    department_code: DepartmentCode
     item_codes: list[str] = Field(min_length=1)
 
 
 class TaskCreate(BaseModel):
     name: str = Field(min_length=2, max_length=200)
-    lead_department_code: str | None = Field(default=None, description="required when the office initiates")
+    lead_department_code: DepartmentCode | None = Field(default=None, description="required when the office initiates")
     lead_item_codes: list[str] = Field(min_length=1)
     responders: list[ResponderRequest] = []
     scope: ObjectScope = ObjectScope()
     sample_size: int | None = Field(default=None, ge=1, le=100_000)
     ratio: float | None = Field(default=None, gt=0, le=1)
     credit_risk_ratios: dict[str, float] = {}
-    method: str = "on_site"
-    window_start: date | None = None
-    window_end: date | None = None
+    method: ItemMethod = "on_site"
+    window_start: Day | None = None
+    window_end: Day | None = None
     planned: bool = True
-    plan_id: int | None = None
+    plan_id: BodyId | None = None
     unplanned_reason: str = ""
 
     @model_validator(mode="after")
@@ -51,12 +52,12 @@ class AcknowledgeBody(BaseModel):
 
 
 class ConfirmDrawBody(BaseModel):
-    exclude: list[int] = []
+    exclude: list[BodyId] = []
 
 
 class ScheduleBody(BaseModel):
-    inspection_date: date | None = None
-    object_ids: list[int] | None = None
+    inspection_date: Day | None = None
+    object_ids: list[BodyId] | None = None
     confirm: bool = False
 
 
@@ -67,6 +68,10 @@ class CancelBody(BaseModel):
 class ResultBody(ResultFields):
     """The form as the department sends it (the acting user is added from the token)."""
 
+    inspection_date: Day
+    rectification_due: Day | None = None
+    inspector_ids: list[BodyId] = []
+
 
 class ReviewBody(BaseModel):
     reason: str = Field(default="", max_length=1000)
@@ -75,10 +80,10 @@ class ReviewBody(BaseModel):
 class FollowupBody(BaseModel):
     kind: FollowupKind
     action: FollowupAction = "complete"
-    receiving_department_code: str | None = None
+    receiving_department_code: DepartmentCode | None = None
     outcome: str = Field(default="", max_length=5000)
     passed: bool | None = None
-    department_code: str | None = None
+    department_code: DepartmentCode | None = None
 
 
 class ExtendBody(BaseModel):
