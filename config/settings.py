@@ -1,5 +1,7 @@
 """The one settings class: every process reads JOINTCHECK_* environment variables through it."""
 
+import hashlib
+import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -117,6 +119,36 @@ class Settings(BaseSettings):
     # Key that seals stored TOTP secrets; by default derived from `secret_key`. When the secret key is rotated,
     # set this to the old secret key so that enrolled second factors stay readable.
     totp_key: SecretStr | None = None
+
+    # ---- The draw (SPEC §5, docs/draw.md §7.7) ---------------------------------------------------------------
+    # Only the workers hold these (docker-compose.yml gives the files to the worker alone); never the database.
+    # draw_key: the seed of each task is HMAC(draw_key, task id ‖ nonce), so only a commitment and a nonce stand in
+    # Temporal's history. Rotating it: put the old key in draw_keys_retired (whitespace-separated, newest first)
+    # until every task launched under it has confirmed its draw. pseudonym_key: the inspectors' stable pseudonyms
+    # in the public matching records; rotating it renames every inspector in the records made from then on.
+    draw_key: SecretStr | None = None
+    draw_keys_retired: SecretStr = SecretStr("")
+    pseudonym_key: SecretStr | None = None
+
+    def draw_seed_keys(self) -> list[bytes]:
+        """The draw keys a worker derives seeds with: the current one first, then the retired ones."""
+        retired = [k.encode() for k in self.draw_keys_retired.get_secret_value().split()]
+        return [self._worker_key(self.draw_key, "JOINTCHECK_DRAW_KEY", b"jointcheck-draw-key"), *retired]
+
+    def inspector_pseudonym_key(self) -> bytes:
+        """The key of the inspectors' pseudonyms in published matching records."""
+        return self._worker_key(self.pseudonym_key, "JOINTCHECK_PSEUDONYM_KEY", b"jointcheck-pseudonym-key")
+
+    def _worker_key(self, key: SecretStr | None, variable: str, label: bytes) -> bytes:
+        if key is not None and key.get_secret_value():
+            value = key.get_secret_value().encode()
+            if len(value) < 32:
+                raise ValueError(f"{variable} must be at least 32 characters (e.g. openssl rand -base64 32)")
+            return value
+        if self.env == "prod":
+            raise ValueError(f"{variable} (or {variable}_FILE) must be set for the worker when JOINTCHECK_ENV=prod")
+        # Development and tests: a key of its own, derived from the secret key under a label.
+        return hmac.new(self.secret_key.get_secret_value().encode(), label, hashlib.sha256).digest()
 
     def requires_totp(self, role: str) -> bool:
         """Whether accounts of this role must have a second factor."""

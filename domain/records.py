@@ -73,6 +73,8 @@ class TaskInput(BaseModel):
     unplanned_reason: str = ""
     launched_at: datetime
     timing: Timing = Timing()
+    # A future public random value mixed into the seed (docs/draw.md §7.1): what it is, named at launch.
+    public_entropy_source: str | None = None
 
 
 # ---- what the workflows hold and the read model shows -------------------------------------------------------

@@ -2,23 +2,24 @@
 
 Each function runs in the caller's transaction and locks the task's draw row, so a retried activity finds either
 nothing or everything. A refusal (bad seed, an exclusion that is not in the selection, an empty rule) is a
-DrawRefused naming the field; store/draw_population.py keeps the population itself.
+DrawRefused naming the field; store/draw_population.py keeps the population itself. This module draws record format 1
+(`jointcheck-draw-v1`), which tasks launched before the seed was held by the workers keep; store/draws_v2.py draws
+format 2, and store/draw_public.py publishes both.
 """
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import draw as protocol
 from domain import sampling
-from domain.draw_records import DrawOutcome, DrawRequest, FusionWarning, ObjectRef
+from domain.draw_records import DrawOutcome, DrawRequest, ExclusionChoice, FusionWarning, ObjectRef, ScopeDeparture
 from domain.lifecycle import ENTERED_FORM_STATES, FINAL_STAGES
 from domain.workdays import local_date
 from store.draw_population import freeze_population, frozen_population, population_rows
-from store.models import Department, InspectionObject
+from store.models import InspectionObject
 from store.models.tasks import Draw, Result, Task, TaskObject
 
 _CHUNK = 5000
@@ -51,13 +52,18 @@ async def confirm(session: AsyncSession, request: DrawRequest, *, now: datetime)
     row, strata = await _frozen(session, row, request, now)
     selection = await _select(session, row, strata, request, now)
     row.seed, row.confirmed_at, row.confirmed_by = request.seed.lower(), now, request.actor.username
+    await add_task_objects(session, request.task_id, selection)
+    return outcome_of(row)
+
+
+async def add_task_objects(session: AsyncSession, task_id: str, selection: list[ObjectRef]) -> None:
+    """The confirmed selection as the task's drawn objects (those already written are kept as they are)."""
     existing = set((await session.execute(select(TaskObject.object_id)
-                                          .where(TaskObject.task_id == request.task_id))).scalars())
-    session.add_all(TaskObject(task_id=request.task_id, object_id=o.object_id, uscc=o.uscc, name=o.name,
+                                          .where(TaskObject.task_id == task_id))).scalars())
+    session.add_all(TaskObject(task_id=task_id, object_id=o.object_id, uscc=o.uscc, name=o.name,
                                region_code=o.region_code, credit_risk_class=o.credit_risk_class, stratum=o.stratum,
                                ordinal=n, schedule_confirmed_by=[])
                     for n, o in enumerate(selection, start=1) if o.object_id not in existing)
-    return outcome_of(row)
 
 
 async def _frozen(session: AsyncSession, row: Draw | None, request: DrawRequest,
@@ -150,47 +156,17 @@ async def fusion_warnings(session: AsyncSession, task_id: str, object_ids: list[
 
 
 def outcome_of(row: Draw) -> DrawOutcome:
-    """The stored draw as the workflow sees it."""
+    """The stored draw as the workflow sees it (never the seed: it is revealed in the public record only)."""
     return DrawOutcome(task_id=row.task_id, population_size=row.population_size,
                        population_sha256=row.population_sha256, sizes=row.sizes,
                        selection=[ObjectRef.model_validate(o) for o in row.selection],
                        warnings=[FusionWarning.model_validate(w) for w in row.warnings],
-                       exclusions=row.exclusions, confirmed=row.confirmed_at is not None)
-
-
-async def public_record(session: AsyncSession, task_id: str) -> dict[str, Any] | None:
-    """The public draw record: the commitment until the draw is confirmed, then the full verifiable record."""
-    row = await session.get(Draw, task_id)
-    if row is None or row.confirmed_at is None:
-        task = await session.get(Task, task_id)
-        commitment = row.seed_commitment if row is not None else (task.seed_commitment if task else None)
-        if commitment is None:
-            return None
-        return {"task_id": task_id, "status": "proposed" if row is not None else "committed",
-                "algorithm": protocol.ALGORITHM_VERSION, "seed_commitment": commitment, "seed": None}
-    strata = await frozen_population(session, task_id)
-    record = protocol.build_record(row.seed, strata, row.sizes, row.exclusions, ratios=row.ratios,
-                                   commitment=row.seed_commitment, version=row.algorithm)
-    objects = [{k: o[k] for k in ("object_id", "uscc", "name", "stratum")} for o in row.selection]
-    return {"task_id": task_id, "status": "confirmed", "confirmed_at": row.confirmed_at, "objects": objects,
-            **record}
+                       exclusions=row.exclusions, confirmed=row.confirmed_at is not None, algorithm=row.algorithm,
+                       left_scope=[ScopeDeparture.model_validate(d) for d in row.left_scope or []],
+                       exclusion_reasons=[ExclusionChoice.model_validate(x) for x in row.exclusion_reasons or []],
+                       public_entropy_value=(row.public_entropy or {}).get("value"),
+                       removed_at_freeze=len(row.removed_at_freeze or []))
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-
-
-async def published_draws(session: AsyncSession, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    """Confirmed draws, newest first: the index of the public draw records ({"total", "draws": [...]})."""
-    confirmed = Draw.confirmed_at.is_not(None)
-    total = int((await session.execute(select(func.count()).select_from(Draw).where(confirmed))).scalar_one())
-    rows = (await session.execute(
-        select(Draw.task_id, Task.name, Task.lead_department_code, Draw.confirmed_at, Draw.population_size,
-               Draw.selection, Draw.population_sha256, Department.name)
-        .join(Task, Task.task_id == Draw.task_id).outerjoin(Department, Department.code == Task.lead_department_code)
-        .where(confirmed)
-        .order_by(Draw.confirmed_at.desc(), Draw.task_id).limit(limit).offset(offset))).all()
-    draws = [{"task_id": r[0], "task_name": r[1], "lead_department_code": r[2], "confirmed_at": r[3],
-              "population_size": r[4], "sample_size": len(r[5]), "population_sha256": r[6],
-              "lead_department_name": r[7]} for r in rows]
-    return {"total": total, "limit": limit, "offset": offset, "draws": draws}

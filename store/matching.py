@@ -22,8 +22,16 @@ async def candidates(session: AsyncSession, department_code: str) -> tuple[list[
     found = [rules.InspectorCandidate(id=i.id, department_code=i.department_code,
                                       region_codes=frozenset(i.region_codes),
                                       tags=frozenset(i.tags) | frozenset(i.method_tags), active=i.active,
-                                      conflict_usccs=frozenset(i.conflict_usccs)) for i in rows]
+                                      conflict_usccs=frozenset(i.conflict_usccs), expert=i.kind == "expert")
+             for i in rows]
     return found, {i.id: i.name for i in rows}
+
+
+async def inspector_names(session: AsyncSession, department_code: str) -> dict[int, str]:
+    """The department's inspectors' names by id (the console shows names, never ID numbers)."""
+    rows = await session.execute(select(Inspector.id, Inspector.name)
+                                 .where(Inspector.department_code == department_code))
+    return dict(rows.all())
 
 
 async def required_tags(session: AsyncSession, item_codes: list[str]) -> frozenset[str]:
@@ -69,7 +77,7 @@ async def stored_outcome(session: AsyncSession, task_id: str, department_code: s
     assignments: dict[int, list[InspectorRef]] = defaultdict(list)
     for a, name in rows:
         assignments[a.object_id].append(InspectorRef(inspector_id=a.inspector_id, name=name or "",
-                                                     from_adjacent_region=a.from_adjacent_region))
+                                                     from_adjacent_region=a.from_adjacent_region, expert=a.expert))
     return MatchOutcome(department_code=department_code, assignments=dict(assignments))
 
 
@@ -81,11 +89,11 @@ def store_outcome(session: AsyncSession, request: MatchRequest, outcome: rules.M
                          matched_by=request.actor.username))
     answer: dict[int, list[InspectorRef]] = {}
     for a in outcome.assignments:
-        adjacent = set(a.adjacent_inspector_ids)
+        adjacent, experts = set(a.adjacent_inspector_ids), set(a.expert_inspector_ids)
         session.add_all(Assignment(task_id=request.task_id, object_id=a.object_id,
                                    department_code=request.department_code, inspector_id=i, rank=rank,
-                                   from_adjacent_region=i in adjacent, assigned_at=at)
+                                   from_adjacent_region=i in adjacent, expert=i in experts, assigned_at=at)
                         for rank, i in enumerate(a.inspector_ids, start=1))
-        answer[a.object_id] = [InspectorRef(inspector_id=i, name=names.get(i, ""), from_adjacent_region=i in adjacent)
-                               for i in a.inspector_ids]
+        answer[a.object_id] = [InspectorRef(inspector_id=i, name=names.get(i, ""), from_adjacent_region=i in adjacent,
+                                            expert=i in experts) for i in a.inspector_ids]
     return MatchOutcome(department_code=request.department_code, assignments=answer)

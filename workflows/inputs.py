@@ -8,7 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from domain.draw_records import ObjectRef
+from domain.draw_records import ExclusionChoice, ObjectRef
 from domain.lifecycle import FollowupAction, FollowupKind
 from domain.records import ActorRef, Timing
 
@@ -36,15 +36,21 @@ class RemoveResponderInput(BaseModel):
 
 class DrawInput(BaseModel):
     actor: ActorRef
+    # The public random value the task named at launch, as published; required at the first draw of such a task.
+    public_entropy_value: str | None = None
 
 
 class ConfirmDrawInput(BaseModel):
+    """Exclusions with their reasons; `exclude` (ids alone) stands for the one reason each object's notice gives."""
+
     actor: ActorRef
     exclude: list[int] = []
+    exclusions: list[ExclusionChoice] = []
 
 
 class MatchInput(BaseModel):
     actor: ActorRef
+    experts_per_object: int = 0
 
 
 class ScheduleInput(BaseModel):

@@ -6,23 +6,22 @@ from datetime import date, datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.draw_records import DrawOutcome, DrawRequest, MatchOutcome, MatchRequest, SeedPair
+    from domain.draw_records import DrawOutcome, MatchOutcome, SeedPair
     from domain.keys import object_workflow_id
     from domain.lifecycle import FINAL_FORM_STATES, FINAL_STAGES, OBJECT_STAGES, Stage, task_stage_of_forms
     from domain.records import SYSTEM_ACTOR, ActorRef, ResponderView, ScheduleRecord, TaskInput, TaskSnapshot
     from domain.workdays import local_date
     from workflows import common as c
-    from workflows.inputs import (
-        CalendarChanged, CancelInput, ConfirmDrawInput, DrawInput, MatchInput, ObjectInput, ScheduleInput,
-    )
+    from workflows.inputs import CalendarChanged, CancelInput, ObjectInput, ScheduleInput
     from workflows.object_inspection import ObjectInspectionWorkflow
     from workflows.read_model import ReadModel
+    from workflows.task_draw import DrawSteps
     from workflows.task_responses import ResponseSteps
     from workflows.views import ObjectProgress, TaskState
 
 
 @workflow.defn
-class JointTaskWorkflow(ResponseSteps):
+class JointTaskWorkflow(ResponseSteps, DrawSteps):
     @workflow.init
     def __init__(self, task: TaskInput) -> None:
         self._task = task
@@ -42,6 +41,7 @@ class JointTaskWorkflow(ResponseSteps):
         self._writes = ReadModel(task.task_id)
         self._published_attributes: tuple | None = None
         self._drawing = asyncio.Lock()
+        self._entropy_value: str | None = None  # the public random value, once given at the first draw
 
     # ---- the lifecycle, read top to bottom like SPEC §4 ------------------------------------------------
 
@@ -53,7 +53,7 @@ class JointTaskWorkflow(ResponseSteps):
         return self.state()
 
     async def _lifecycle(self, task: TaskInput) -> None:
-        self._seed = await c.call("generate_seed", result_type=SeedPair)
+        await self._commit_seed()
         due = await self._ack_deadline(task.launched_at)
         for p in task.responders:
             self._responders[p.department_code] = ResponderView(department_code=p.department_code,
@@ -122,63 +122,6 @@ class JointTaskWorkflow(ResponseSteps):
         """Answers once the task is launched (seed committed, deadlines set)."""
         await workflow.wait_condition(lambda: self._launched)
         return self.state()
-
-    @workflow.update
-    async def draw(self, inp: DrawInput) -> DrawOutcome:
-        async with self._drawing:
-            if self._draw is None or not self._draw.confirmed:
-                self._draw = await c.call("draw_objects", self._draw_request(inp.actor, []), DrawOutcome)
-                self._writes.event(inp.actor, "draw_proposed", {"population": self._draw.population_size,
-                                                               "population_sha256": self._draw.population_sha256})
-                await self._writes.flush()
-        return self._draw
-
-    @draw.validator
-    def _validate_draw(self, inp: DrawInput) -> None:
-        self._require_lead(inp.actor, "draw the objects")
-        c.require(self._stage == "drawing", c.WRONG_STAGE, f"the draw is not open (stage {self._stage})")
-
-    @workflow.update
-    async def confirm_draw(self, inp: ConfirmDrawInput) -> DrawOutcome:
-        async with self._drawing:
-            self._draw = await c.call("confirm_draw", self._draw_request(inp.actor, inp.exclude), DrawOutcome)
-            self._writes.event(inp.actor, "draw_confirmed", {"exclusions": inp.exclude,
-                                                            "selection": [o.object_id for o in self._draw.selection]})
-            await self._writes.flush()
-        self._wake = True
-        return self._draw
-
-    @confirm_draw.validator
-    def _validate_confirm(self, inp: ConfirmDrawInput) -> None:
-        self._require_lead(inp.actor, "confirm the draw")
-        c.require(self._stage == "drawing", c.WRONG_STAGE, f"the draw is not open (stage {self._stage})")
-        c.require(self._draw is not None, c.WRONG_STAGE, "draw first, then confirm")
-        selected = {o.object_id for o in self._draw.selection}
-        unknown = [i for i in inp.exclude if i not in selected]
-        c.require(not unknown, c.INVALID, f"exclude: objects {unknown} are not in the selection")
-
-    @workflow.update
-    async def match(self, inp: MatchInput) -> MatchOutcome:
-        dept = inp.actor.department_code
-        items = self._items_of(dept)
-        outcome = await c.call("match_inspectors", MatchRequest(
-            task_id=self._task.task_id, seed=self._seed.seed, department_code=dept, item_codes=items,
-            objects=self._draw.selection, actor=inp.actor), MatchOutcome)
-        self._matched[dept] = outcome
-        self._wake = True
-        self._writes.event(inp.actor, "matched", {str(k): [i.inspector_id for i in v]
-                                                  for k, v in outcome.assignments.items()}, department=dept)
-        await self._writes.flush()
-        return outcome
-
-    @match.validator
-    def _validate_match(self, inp: MatchInput) -> None:
-        c.require(inp.actor.role == "dept_operator", c.FORBIDDEN, "only a department operator may match inspectors")
-        c.require(inp.actor.department_code in self._participants(), c.FORBIDDEN,
-                  f"department {inp.actor.department_code} does not take part in this task")
-        c.require(self._stage == "matching", c.WRONG_STAGE, f"matching is not open (stage {self._stage})")
-        c.require(inp.actor.department_code not in self._matched, c.ALREADY_DONE,
-                  "this department has already matched its inspectors")
 
     @workflow.update
     async def schedule(self, inp: ScheduleInput) -> TaskState:
@@ -280,7 +223,8 @@ class JointTaskWorkflow(ResponseSteps):
             participants=self._participants(), matched_departments=sorted(self._matched),
             selection=self._draw.selection if self._draw and self._draw.confirmed else [],
             draw=self._draw, schedule=self._schedule, schedule_confirmed_by=sorted(self._schedule_confirmed),
-            objects=self._objects, cancel_reason=self._cancel_reason)
+            objects=self._objects, cancel_reason=self._cancel_reason,
+            public_entropy_source=t.public_entropy_source if self._seed and self._seed.nonce else None)
 
     # ---- helpers -------------------------------------------------------------------------------------
 
@@ -315,11 +259,6 @@ class JointTaskWorkflow(ResponseSteps):
 
     def _require_lead(self, actor: ActorRef, what: str) -> None:
         c.require_department_role(actor, "dept_operator", self._task.lead.department_code, what)
-
-    def _draw_request(self, actor: ActorRef, exclude: list[int]) -> DrawRequest:
-        t = self._task
-        return DrawRequest(task_id=t.task_id, seed=self._seed.seed, scope=t.scope, sample_size=t.sample_size,
-                           ratio=t.ratio, credit_risk_ratios=t.credit_risk_ratios, exclude=exclude, actor=actor)
 
     async def _enter(self, stage: Stage, actor: ActorRef, event: str, detail: dict) -> None:
         if not self._cancelled():

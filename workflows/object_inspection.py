@@ -139,6 +139,12 @@ class ObjectInspectionWorkflow(FollowupSteps):
                   "confidential_reason: required when the form is confidential")
         unknown = sorted(set(inp.item_codes) - set(self._in.item_codes.get(dept, [])))
         c.require(not unknown, c.INVALID, f"item_codes: {unknown} are not items of department {dept} in this task")
+        # "Who inspects, enters": only the department's inspectors matched to this object (children started before
+        # the parent passed the matching along have none to check against).
+        matched = self._in.inspectors.get(dept)
+        strangers = sorted(set(inp.inspector_ids) - set(matched or []))
+        c.require(matched is None or not strangers, c.INVALID,
+                  f"inspector_ids: {strangers} were not matched to this object for department {dept}")
         c.require(inp.inspection_date <= local_date(workflow.now()), c.INVALID,
                   "inspection_date: must not be in the future")
 

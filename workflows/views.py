@@ -49,3 +49,5 @@ class TaskState(BaseModel):
     # results are current.
     objects: dict[int, ObjectProgress] = {}
     cancel_reason: str = ""
+    # The public random value the task draws with (docs/draw.md §7.1), named at launch; None for most tasks.
+    public_entropy_source: str | None = None

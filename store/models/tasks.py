@@ -90,6 +90,13 @@ class Draw(Base):
     proposed_by: Mapped[str] = mapped_column(String(64), nullable=False)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     confirmed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Record format 2 (docs/draw.md §7); empty for v1 draws. The final seed, like the seed, only once confirmed.
+    final_seed: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    public_entropy: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # {"source", "value"}
+    annual_cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    removed_at_freeze: Mapped[list[dict]] = mapped_column(JSON, nullable=False, default=list)
+    left_scope: Mapped[list[dict]] = mapped_column(JSON, nullable=False, default=list)
+    exclusion_reasons: Mapped[list[dict]] = mapped_column(JSON, nullable=False, default=list)
 
 
 class DrawPopulation(Base):
@@ -133,6 +140,19 @@ class Matching(Base):
     matched_by: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
+class MatchPool(Base):
+    """One department's eligible inspectors for one drawn object, frozen when the draw is confirmed (docs/draw.md
+    §7.5): `members` lists {"inspector_id", "pseudonym", "tier", "expert", "previous"}; the public sees pseudonyms."""
+
+    __tablename__ = "match_pools"
+
+    task_id: Mapped[str] = mapped_column(_ID, primary_key=True)
+    department_code: Mapped[str] = mapped_column(_DEPT, primary_key=True)
+    object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    members: Mapped[list[dict]] = mapped_column(JSON, nullable=False, default=list)
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
 class Assignment(Base):
     """An inspector of a department matched to an object of a task (联合检查组 member)."""
 
@@ -146,6 +166,7 @@ class Assignment(Base):
     rank: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # 1 = best-ranked of the object
     from_adjacent_region: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    expert: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 class Result(Base):
@@ -268,3 +289,14 @@ class Notice(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     issued_by: Mapped[str] = mapped_column(String(64), nullable=False)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class OfficeSetting(Base):
+    """A rule the joint-meeting office sets for every task, by name (e.g. the annual cap of joint inspections)."""
+
+    __tablename__ = "office_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_by: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -17,7 +17,7 @@ from domain.draw import verify_record
 from domain.draw_records import DrawRequest
 from domain.records import ObjectScope
 from domain.workdays import local_date
-from store import draws
+from store import draw_public
 from store.models.tasks import Draw, Result, Task, TaskObject
 from tests.activities import factories as f
 
@@ -68,7 +68,7 @@ async def test_the_first_draw_freezes_the_population(acts, sessions, seed):
         (first.population_size, first.population_sha256, first.selection)
     assert confirmed.selection == first.selection and confirmed.confirmed
     async with sessions() as session:
-        record = await draws.public_record(session, "T1")
+        record = await draw_public.public_record(session, "T1")
     assert record["population"] == {"all": in_scope}
 
 
@@ -103,7 +103,7 @@ async def test_confirm_is_done_once_and_the_public_record_verifies(acts, session
     await add_objects(sessions, 30)
     proposed = await acts.draw_objects(request(seed))
     async with sessions() as session:
-        before = await draws.public_record(session, "T1")
+        before = await draw_public.public_record(session, "T1")
     assert before["seed"] is None and "population" not in before and before["seed_commitment"] == \
         hashlib.sha256(bytes.fromhex(seed)).hexdigest()
 
@@ -113,7 +113,7 @@ async def test_confirm_is_done_once_and_the_public_record_verifies(acts, session
     async with sessions() as session:
         assert (await session.execute(select(func.count()).select_from(TaskObject))).scalar_one() == 5
         assert (await session.get(Draw, "T1")).seed == seed
-        record = jsonable_encoder(await draws.public_record(session, "T1"))
+        record = jsonable_encoder(await draw_public.public_record(session, "T1"))
     assert verify_record(record).match
     assert record["selection"]["objects"] == [o.object_id for o in first.selection]
 
@@ -184,6 +184,6 @@ async def test_a_stratified_record_with_an_empty_class_verifies(acts, sessions, 
     outcome = await acts.confirm_draw(request(seed, sample_size=None, credit_risk_ratios=ratios))
     assert outcome.sizes == {"A": 3, "C": 2, "D": 0}
     async with sessions() as session:
-        record = jsonable_encoder(await draws.public_record(session, "T1"))
+        record = jsonable_encoder(await draw_public.public_record(session, "T1"))
     assert record["population"]["D"] == [] and record["ratios"] == {"A": "0.1", "C": "0.5", "D": "1.0"}
     assert verify_record(record).match
