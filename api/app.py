@@ -6,8 +6,8 @@ from fastapi import Depends, FastAPI
 from temporalio.client import Client
 
 from api.refusals import Refusal, refusal_response
-from api.routers import (audit, auth, calendar, departments, health, inspectors, items, me, notifications, objects,
-                         office, plans, public, results, tasks, users)
+from api.routers import (audit, auth, calendar, departments, draw_rules, health, inspectors, items, me, notifications,
+                         objects, office, plans, public, results, tasks, users)
 from api.calendar_signals import signal_running_tasks
 from api.console import router as console_router
 from api.limits import (BodyLimitMiddleware, document_refusals,
@@ -19,7 +19,7 @@ from store.db import make_engine, make_session_factory
 
 ROUTERS = [health.router, auth.router, me.router, users.router, departments.router, items.router, objects.router,
            inspectors.router, calendar.router, plans.router, audit.router, tasks.router, results.router,
-           office.router, notifications.router, public.router,
+           office.router, notifications.router, public.router, draw_rules.router,
            console_router]
 
 

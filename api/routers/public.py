@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, Query
 from api.deps import SessionDep
 from api.params import Limit, Offset
 from domain.draw import verify_record
-from store import draws, results as result_store
+from store import draw_public, results as result_store
 
 router = APIRouter(prefix="/api/v1/public", tags=["public"])
 
@@ -28,13 +28,13 @@ async def items(session: SessionDep, department_code: str | None = None) -> list
 @router.get("/draws")
 async def draw_index(session: SessionDep, limit: Limit = 50, offset: Offset = 0) -> dict:
     """Every confirmed draw, newest first, each with its population size and hash (details at /draws/{task_id})."""
-    return await draws.published_draws(session, limit=limit, offset=offset)
+    return await draw_public.published_draws(session, limit=limit, offset=offset)
 
 
 @router.get("/draws/{task_id}")
 async def draw_record(task_id: str, session: SessionDep) -> dict:
     """The draw record: commitment before the draw; seed, population, selection after (for verify_draw.py)."""
-    record = await draws.public_record(session, task_id)
+    record = await draw_public.public_record(session, task_id)
     if record is None:
         raise HTTPException(404, f"no draw record for task '{task_id}'")
     return record
@@ -42,11 +42,11 @@ async def draw_record(task_id: str, session: SessionDep) -> dict:
 
 @router.get("/draws/{task_id}/verify")
 async def verify(task_id: str, session: SessionDep) -> dict:
-    """Recompute the selection from the published record and say whether it matches."""
-    record = await draws.public_record(session, task_id)
+    """Recompute the record step by step (docs/draw.md §6) and say whether it matches, naming the failed `step`."""
+    record = await draw_public.public_record(session, task_id)
     if record is None:
         raise HTTPException(404, f"no draw record for task '{task_id}'")
     if not record.get("seed"):
         raise HTTPException(409, "the draw is not confirmed yet: only the seed commitment is public")
     verdict = verify_record(record)
-    return {"task_id": task_id, "match": verdict.match, "reasons": verdict.reasons}
+    return {"task_id": task_id, "match": verdict.match, "step": verdict.step, "reasons": verdict.reasons}

@@ -9,10 +9,12 @@ from temporalio.service import RPCError
 
 from api import errors
 from api.deps import CurrentUser, SessionDep, TemporalDep, SettingsDep
-from api.schemas.tasks import AcknowledgeBody, CancelBody, ConfirmDrawBody, ScheduleBody, TaskCreate
+from api.schemas.tasks import (
+    AcknowledgeBody, CancelBody, ConfirmDrawBody, DrawBody, MatchBody, ScheduleBody, TaskCreate,
+)
 from api.workflow_errors import http_error
 from domain import sampling
-from domain.draw_records import DrawOutcome, MatchOutcome
+from domain.draw_records import DrawOutcome, ExclusionChoice, MatchOutcome
 from domain.keys import task_workflow_id
 from api.params import Limit, Offset
 from domain.masterdata import CREDIT_RISK_CLASSES
@@ -65,7 +67,8 @@ async def launch_task(body: TaskCreate, user: CurrentUser, session: SessionDep, 
                      scope=body.scope, sample_size=body.sample_size, ratio=body.ratio,
                      credit_risk_ratios=body.credit_risk_ratios, method=body.method, window_start=body.window_start,
                      window_end=body.window_end, planned=body.planned, plan_id=body.plan_id,
-                     unplanned_reason=body.unplanned_reason, launched_at=now)
+                     unplanned_reason=body.unplanned_reason, launched_at=now,
+                     public_entropy_source=body.public_entropy_source)
     await session.commit()  # release the database before the workflow's activities need it
     handle = await temporal.start_workflow(JointTaskWorkflow.run, task, id=task_workflow_id(task_id),
                                            task_queue=settings.task_queue)
@@ -83,22 +86,31 @@ async def acknowledge(task_id: str, body: AcknowledgeBody, user: CurrentUser, te
 
 
 @router.post("/tasks/{task_id}/draw", response_model=DrawOutcome, responses=REFUSALS)
-async def draw(task_id: str, user: CurrentUser, temporal: TemporalDep):
-    """The lead freezes the population and sees the selection with task-fusion warnings (not yet public)."""
-    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.draw, DrawInput(actor=actor_ref(user)))
+async def draw(task_id: str, user: CurrentUser, temporal: TemporalDep, body: DrawBody | None = None):
+    """The lead freezes the population and sees the selection with task-fusion warnings and departures from the
+    scope (not yet public; the seed stays secret). A task that named a public random value needs it here."""
+    value = body.public_entropy_value if body else None
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.draw,
+                            DrawInput(actor=actor_ref(user), public_entropy_value=value))
 
 
 @router.post("/tasks/{task_id}/draw/confirm", response_model=DrawOutcome, responses=REFUSALS)
 async def confirm_draw(task_id: str, body: ConfirmDrawBody, user: CurrentUser, temporal: TemporalDep):
-    """The lead confirms, optionally excluding warned objects (replacements drawn by the same protocol)."""
+    """The lead confirms, excluding only objects a warning or a departure backs, each with its reason
+    (replacements drawn by the same protocol); the seed is revealed and the inspector pools frozen."""
+    ids = [x for x in body.exclude if isinstance(x, int)]
+    reasoned = [ExclusionChoice(object_id=x.object_id, reason=x.reason) for x in body.exclude if not isinstance(x, int)]
     return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.confirm_draw,
-                            ConfirmDrawInput(actor=actor_ref(user), exclude=body.exclude))
+                            ConfirmDrawInput(actor=actor_ref(user), exclude=ids, exclusions=reasoned))
 
 
 @router.post("/tasks/{task_id}/match", response_model=MatchOutcome, responses=REFUSALS)
-async def match(task_id: str, user: CurrentUser, temporal: TemporalDep):
-    """A participating department matches its own inspectors at random, two or more per object."""
-    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.match, MatchInput(actor=actor_ref(user)))
+async def match(task_id: str, user: CurrentUser, temporal: TemporalDep, body: MatchBody | None = None):
+    """A participating department matches its own inspectors at random from the pools frozen at the draw's
+    confirmation: two officers per object, plus any experts asked for (never counted as officers)."""
+    experts = body.experts_per_object if body else 0
+    return await run_update(task_handle(temporal, task_id), JointTaskWorkflow.match,
+                            MatchInput(actor=actor_ref(user), experts_per_object=experts))
 
 
 @router.post("/tasks/{task_id}/schedule", response_model=TaskState, responses=REFUSALS)

@@ -1,8 +1,10 @@
 """Request and response shapes of the joint-task API (SPEC §9)."""
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from domain import sampling
+from domain.draw_records import ExclusionReason
+from domain.public_entropy import MAX_SOURCE_LENGTH, MAX_VALUE_LENGTH, PublicEntropy
 from domain.lifecycle import FollowupAction, FollowupKind
 from domain.records import ObjectScope, ResultFields
 from api.params import BodyId, Day
@@ -30,6 +32,17 @@ class TaskCreate(BaseModel):
     planned: bool = True
     plan_id: BodyId | None = None
     unplanned_reason: str = ""
+    public_entropy_source: str | None = Field(
+        default=None, max_length=MAX_SOURCE_LENGTH,
+        description="a future public random value mixed into the seed (e.g. 福利彩票3D 2026-12-10 开奖号码, or the "
+                    "digits a witness reads out at the draw ceremony); given at the draw (docs/draw.md §7.1)")
+
+    @field_validator("public_entropy_source")
+    @classmethod
+    def _names_a_value(cls, source: str | None) -> str | None:
+        if source is None or not source.strip():
+            return None
+        return PublicEntropy(source.strip()).source
 
     @model_validator(mode="after")
     def _one_sample_rule(self) -> "TaskCreate":
@@ -51,8 +64,27 @@ class AcknowledgeBody(BaseModel):
     reason: str = Field(default="", max_length=1000)
 
 
+class DrawBody(BaseModel):
+    public_entropy_value: str | None = Field(
+        default=None, max_length=MAX_VALUE_LENGTH,
+        description="the public random value the task named at launch, as published; required at its first draw")
+
+
+class ExclusionBody(BaseModel):
+    object_id: BodyId
+    reason: ExclusionReason = Field(description="a kind of the object's warning or departure in the proposal")
+
+
 class ConfirmDrawBody(BaseModel):
-    exclude: list[BodyId] = []
+    exclude: list[ExclusionBody | BodyId] = Field(
+        default=[], max_length=10_000,
+        description="drawn objects to leave out, each {object_id, reason}; an id alone stands for the one reason its "
+                    "warnings give (refused when it has none or several)")
+
+
+class MatchBody(BaseModel):
+    experts_per_object: int = Field(default=0, ge=0, le=5,
+                                    description="external experts (外部专家) to add per object, besides two officers")
 
 
 class ScheduleBody(BaseModel):

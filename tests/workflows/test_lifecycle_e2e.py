@@ -79,14 +79,17 @@ async def test_full_lifecycle_through_the_api(client, worker, session_factory, t
     proposal = await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"])
     assert proposal.status_code == 200, proposal.text
     assert len(proposal.json()["selection"]) == 3 and proposal.json()["population_size"] == 12
-    excluded = proposal.json()["selection"][0]["object_id"]
-    confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"],
-                                  json={"exclude": [excluded]})
+    # No other task holds these objects: none has a warning, so none may be excluded (that would be a re-roll).
+    unwarned = proposal.json()["selection"][0]["object_id"]
+    refused = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"],
+                                json={"exclude": [unwarned]})
+    assert refused.status_code == 422 and f"exclude: object {unwarned}" in refused.json()["detail"]
+    confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"], json={})
     assert confirmed.status_code == 200, confirmed.text
     selection = [o["object_id"] for o in confirmed.json()["selection"]]
-    assert len(selection) == 3 and excluded not in selection
+    assert selection == [o["object_id"] for o in proposal.json()["selection"]]
     verdict = await client.get(f"/api/v1/public/draws/{task_id}/verify")
-    assert verdict.status_code == 200 and verdict.json()["match"] is True
+    assert verdict.status_code == 200 and verdict.json()["match"] is True and verdict.json()["step"] is None
     index = (await client.get("/api/v1/public/draws")).json()
     assert [(d["task_id"], d["sample_size"], d["population_size"], d["lead_department_name"])
             for d in index["draws"]] == [(task_id, 3, 12, "市场监督管理局")]
