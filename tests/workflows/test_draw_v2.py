@@ -2,6 +2,7 @@
 record proves, the public value a task names at launch, the office's annual cap — each published and verified."""
 
 import copy
+from datetime import datetime, timedelta, timezone
 import importlib.util
 from pathlib import Path
 
@@ -131,3 +132,33 @@ async def test_objects_at_the_annual_cap_leave_the_population(client, worker, se
     assert verify_record(record).match and script_verdict(record) is None
     audit = (await client.get("/api/v1/audit", headers=w["office"], params={"action": "office.annual_cap"})).json()
     assert [r["change"] for r in audit["records"]] == [{"before": None, "after": 1}]
+
+
+async def test_the_fairness_report_counts_what_the_draws_drew(client, worker, session_factory, temporal_client):
+    w = await build_world(session_factory, client)
+    classes = {object_id: "ABCD"[n % 4] for n, object_id in enumerate(w.object_ids)}
+    stratified = await launch_for_drawing(client, w, temporal_client, sample_size=None,
+                                          credit_risk_ratios={"A": 1, "B": 0.5, "C": 0.3, "D": 1})
+    plain = await launch_for_drawing(client, w, temporal_client, sample_size=4)
+    drawn: list[int] = []
+    for task_id in (stratified, plain):
+        drawn += [o["object_id"] for o in (await draw_and_confirm(client, w, task_id))["selection"]]
+    year = datetime.now(timezone(timedelta(hours=8))).year
+
+    report = (await client.get(f"/api/v1/public/fairness/{year}")).json()
+    assert report["draws"] == 2 and report["eligible_objects"] == 12 and "objects_alerted" not in report
+    assert report["never_drawn"] == 12 - len(set(drawn))
+    # Expected selections: the stratified draw takes A 3, B 2, C 1, D 3; the plain one 4 of 12, a third per class.
+    expected = {"A": 4, "B": 3, "C": 2, "D": 4}
+    assert report["classes"] == [
+        {"credit_risk_class": cls, "eligible": 3, "drawn": len({i for i in drawn if classes[i] == cls}),
+         "selections": sum(1 for i in drawn if classes[i] == cls), "expected_selections": expected[cls]}
+        for cls in "ABCD"]
+    most = report["drawn_most"]
+    assert [m["times"] for m in most] == sorted((drawn.count(i) for i in set(drawn)), reverse=True)[:10]
+    assert all(m["name"].startswith("测试企业") and m["draws_eligible"] == 2 for m in most)
+
+    assert (await client.get(f"/api/v1/office/fairness/{year}", headers=w["lead_op"])).status_code == 403
+    office = (await client.get(f"/api/v1/office/fairness/{year}", headers=w["office"])).json()
+    assert office["alert_below"] == 0.001 and office["objects_alerted"] == [] and office["inspectors_alerted"] == []
+    assert (await client.get("/api/v1/public/fairness/1999")).status_code == 422
