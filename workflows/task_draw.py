@@ -58,7 +58,7 @@ class DrawSteps:
             canonical = canonical_entropy(value)
         except ValueError as exc:
             c.reject(c.INVALID, "public_entropy_value: " + str(exc).removeprefix("public_entropy.value: "))
-        c.require(self._entropy_value is None or canonical == canonical_entropy(self._entropy_value), c.ALREADY_DONE,
+        c.require(self._entropy_value is None or canonical == canonical_entropy(self._entropy_value), c.INVALID,
                   f"public_entropy_value: already given as {self._entropy_value!r} at the first draw; it cannot change")
 
     @workflow.update

@@ -20,7 +20,8 @@ FIELDS = {
     "text": "通报内容", "task_id": "任务编号", "holidays": "节假日", "makeup_workdays": "调休上班日",
     "username": "用户名", "password": "密码", "q": "查询条件", "year": "年度",
     "current_password": "当前密码", "totp_code": "动态口令", "code": "动态口令", "display_name": "姓名",
-    "role": "角色",
+    "role": "角色", "public_entropy_value": "公共随机数", "public_entropy_source": "公共随机数来源",
+    "experts_per_object": "每个对象的外部专家人数", "annual_inspection_cap": "年度联合检查次数上限",
 }
 
 # Pydantic error types and the reasons the workflows give, in Chinese.
@@ -33,6 +34,17 @@ REASON_TYPES = {
     "list_type": "格式不正确", "dict_type": "格式不正确", "json_invalid": "格式不正确",
 }
 REASON_PHRASES = [
+    ("has no fusion warning and has not left", "该对象没有任务融合提示，也未离开抽查范围，不能排除（否则等于重新抽取）"),
+    ("so it cannot be excluded", "该对象没有与所选理由相符的提示，不能以此理由排除"),
+    ("give it as {object_id, reason}", "该对象有多个可排除理由，请选择其一"),
+    ("an object is named twice", "同一对象重复排除"),
+    ("cannot change", "公共随机数已在首次抽取时填写，不能更改"),
+    ("draws with the public random value", "本任务发起时指定了公共随机数，请填写公布的数值"),
+    ("named no public random value", "本任务发起时未指定公共随机数"),
+    ("neither a digit nor a separator", "只能填写数字，数字之间用空格或逗号分隔"),
+    ("no digits", "须包含数字"),
+    ("too few eligible inspectors", "有部门符合条件的执法人员不足（每个对象须有两名执法人员，外部专家不计入），补充后方可确认"),
+    ("were not matched to this object", "只能填写本部门匹配到该对象的检查人员"),
     ("exactly one of sample_size, ratio, credit_risk_ratios", "抽取数量、抽查比例、分类抽查比例三者须填写且只填写一项"),
     ("exceeds the", "超过一般检查事项的年度抽查比例上限"),
     ("no active object matches", "没有符合条件的在营检查对象"),

@@ -41,6 +41,12 @@ CREDIT_CLASSES = {"A": "A类（低风险）", "B": "B类（一般风险）", "C"
 ITEM_CATEGORIES = {"general": "一般检查事项", "key": "重点检查事项"}
 STRATA = {"all": "全部（不分层）", "A": "A类", "B": "B类", "C": "C类", "D": "D类"}
 WARNING_KINDS = {"inspected_this_year": "本年度已检查", "open_task": "另有在办任务"}
+# Why a drawn object may be excluded (a fusion warning, or a departure from the scope since the freeze).
+EXCLUSION_REASONS = {"inspected_this_year": "本年度已接受过检查（任务融合）", "open_task": "已在其他在办联合任务中（任务融合）",
+                     "deregistered": "冻结名单后已注销", "revoked": "冻结名单后已被吊销",
+                     "out_of_scope": "冻结名单后已不在抽查范围内"}
+REMOVAL_REASONS = {"deregistered": "已注销", "revoked": "已吊销", "out_of_scope": "不在抽查范围内",
+                   "annual_cap": "已达年度联合检查次数上限（无事不扰）"}
 
 EVENTS = {
     "launched": "发起任务并推送响应部门", "acknowledged": "响应", "ack_overdue": "响应逾期",

@@ -58,6 +58,7 @@ def task_body(form: FormData, *, user_role: str, lead_code: str | None) -> dict[
         "window_end": form.get("window_end") or None,
         "planned": form.get("planned", "1") == "1",
         "unplanned_reason": str(form.get("unplanned_reason", "")).strip(),
+        "public_entropy_source": str(form.get("public_entropy_source", "")).strip() or None,
     }
     if user_role != "dept_operator":
         body["lead_department_code"] = lead

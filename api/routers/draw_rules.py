@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, actor_of, require_roles
-from domain.workdays import local_date
 from store import fairness, office_settings
 from store.models import User
 
@@ -50,7 +49,3 @@ async def public_fairness(year: Year, session: SessionDep) -> dict:
 async def office_fairness(year: Year, session: SessionDep, _user: User = OFFICE_OR_ADMIN) -> dict:
     """The public report, plus objects and inspectors picked far more often than chance (exact tail < 0.001)."""
     return await fairness.office_report(session, year)
-
-
-def this_year() -> int:
-    return local_date(datetime.now(timezone.utc)).year

@@ -30,7 +30,7 @@ async def _inspecting_task(client, world, lead, env) -> tuple[str, int]:
     await env.post(f"/console/tasks/{task_id}/acknowledge", {"accept": "1", "back": "/console"})
     await _reach(client, world["lead_op"], task_id, "drawing")
     proposal = await lead.post(f"/console/tasks/{task_id}/draw")
-    object_id = int(re.search(r'name="exclude" value="(\d+)"', proposal.text).group(1))
+    object_id = int(re.search(r'data-object="(\d+)"', proposal.text).group(1))
     await lead.post(f"/console/tasks/{task_id}/draw/confirm")
     await _reach(client, world["lead_op"], task_id, "matching")
     for operator in (lead, env):

@@ -42,9 +42,12 @@ async def test_launch_accept_draw_confirm_and_verify(client, worker, session_fac
     assert "承诺值" in before.text and 'id="seed"' not in before.text
     proposal = await lead.post(f"/console/tasks/{task_id}/draw")
     assert "抽取结果（待确认）" in proposal.text
-    drawn = re.findall(r'name="exclude" value="(\d+)"', proposal.text)
-    assert len(drawn) == 2
-    confirmed = await lead.post(f"/console/tasks/{task_id}/draw/confirm", [("exclude", drawn[0])])
+    drawn = re.findall(r'data-object="(\d+)"', proposal.text)
+    assert len(drawn) == 2 and 'name="exclude"' not in proposal.text and proposal.text.count("不可排除") == 2
+    # Without a warning no object may be excluded: that would be a re-roll.
+    refused = await lead.post(f"/console/tasks/{task_id}/draw/confirm", [("exclude", drawn[0])])
+    assert "不能排除" in refused.text and "flash error" in refused.text
+    confirmed = await lead.post(f"/console/tasks/{task_id}/draw/confirm")
     assert "抽取结果已确认" in confirmed.text and 'id="seed"' in confirmed.text and drawn[0] in confirmed.text
 
     page = await public.get(f"/public/draws/{task_id}")
@@ -126,9 +129,11 @@ async def test_fusion_warnings_then_exclude_and_replace(client, worker, session_
     await eventually(lambda: _is(client, world["lead_op"], second, "drawing"))
     proposal = await lead.post(f"/console/tasks/{second}/draw")
     assert "有 2 户存在任务融合提示" in proposal.text and proposal.text.count("另有在办任务") >= 2
-    drawn = re.findall(r'name="exclude" value="(\d+)"', proposal.text)
-    confirmed = await lead.post(f"/console/tasks/{second}/draw/confirm", [("exclude", drawn[0])])
-    assert "排除 1 户并按同一规则补抽" in confirmed.text and "排除对象（任务融合）" in confirmed.text
+    drawn = re.findall(r'name="exclude" value="(\d+):open_task"', proposal.text)
+    assert len(drawn) == 2
+    confirmed = await lead.post(f"/console/tasks/{second}/draw/confirm", [("exclude", f"{drawn[0]}:open_task")])
+    assert "排除 1 户并按同一规则补抽" in confirmed.text and "排除对象及理由" in confirmed.text
+    assert f"对象 #{drawn[0]}：已在其他在办联合任务中（任务融合）" in confirmed.text
     selection = re.search(r'<table class="stack-sm" id="selection">.*?</table>', confirmed.text, re.S).group(0)
     assert selection.count("<tr>") == 3  # the header row and two drawn objects, the excluded one replaced
 

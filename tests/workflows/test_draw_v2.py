@@ -88,7 +88,7 @@ async def test_a_public_value_named_at_launch_is_needed_at_the_draw_and_decides_
     again = await client.post(draw, headers=w["lead_op"], json={"public_entropy_value": "3 7 5"})  # the same value
     assert again.status_code == 200 and again.json()["selection"] == given.json()["selection"]
     other = await client.post(draw, headers=w["lead_op"], json={"public_entropy_value": "3 7 6"})
-    assert other.status_code == 409 and "cannot change" in other.json()["detail"]
+    assert other.status_code == 422 and "cannot change" in other.json()["detail"]
     confirmed = await client.post(f"{draw}/confirm", headers=w["lead_op"], json={})
     assert confirmed.json()["selection"] == given.json()["selection"]
 
