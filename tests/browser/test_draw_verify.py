@@ -4,7 +4,6 @@ The vectors go through the real page route, template and JavaScript; only the JS
 small app that answers each vector's record under its name (the platform's store cannot hold a tampered record).
 """
 
-import asyncio
 import importlib.util
 import json
 import random
@@ -17,7 +16,8 @@ from api.console import public_pages, routes_auth
 from tests.browser.conftest import assert_readable
 from tests.browser.server import PHONE, LiveServer
 from tests.domain.record_fuzz import mutants
-from tests.workflows.world import build_world, task_body
+from tests.workflows.draw_steps import draw_and_confirm, launch_for_drawing, match_all
+from tests.workflows.world import build_world
 
 VECTORS = json.loads((Path(__file__).resolve().parents[2] / "docs" / "draw-test-vectors.json").read_text("utf-8"))
 STEP_NAMES = {"format": "记录格式", "commitment": "随机种子与承诺值", "public_entropy": "公共随机数",
@@ -133,22 +133,29 @@ async def test_the_page_and_the_script_name_the_same_step_for_damaged_records(ch
     assert len(set(expected)) >= 8, "the damage reaches every step"
 
 
-async def test_a_confirmed_draw_of_the_platform_verifies_in_the_browser(client, worker, session_factory, new_page):
-    """The v1 record the API serves today, checked by the page in Chromium."""
+async def test_a_confirmed_draw_of_the_platform_verifies_in_the_browser(client, worker, session_factory, temporal_client,
+                                                                       new_page):
+    """A v2 record the platform serves — an exclusion with its reason, a public value, every department's matching
+    from the frozen pools — checked by the page in Chromium, step by step."""
     w = await build_world(session_factory, client)
-    task_id = (await client.post("/api/v1/tasks", headers=w["lead_op"], json=task_body())).json()["id"]
-    for dept in ("env", "safe"):
-        ok = await client.post(f"/api/v1/tasks/{task_id}/acknowledge", headers=w[f"{dept}_op"], json={"accept": True})
-        assert ok.status_code == 200, ok.text
-    for _ in range(100):
-        if (await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"])).status_code == 200:
-            break
-        await asyncio.sleep(0.2)
-    confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"], json={})
+    first = await launch_for_drawing(client, w, temporal_client, scope={"credit_risk_classes": ["A"]}, sample_size=3)
+    held = sorted(o["object_id"] for o in (await draw_and_confirm(client, w, first))["selection"])
+    task_id = await launch_for_drawing(client, w, temporal_client, sample_size=12,
+                                       public_entropy_source="抽取现场由公证员宣读的六位数字")
+    proposal = await client.post(f"/api/v1/tasks/{task_id}/draw", headers=w["lead_op"],
+                                 json={"public_entropy_value": "3 1 4 1 5 9"})
+    assert proposal.status_code == 200, proposal.text
+    confirmed = await client.post(f"/api/v1/tasks/{task_id}/draw/confirm", headers=w["lead_op"],
+                                  json={"exclude": [{"object_id": held[0], "reason": "open_task"}]})
     assert confirmed.status_code == 200, confirmed.text
+    await match_all(client, w, task_id, temporal_client)
 
     public = await new_page()
     await public.goto(f"/public/draws/{task_id}")
     await expect(public.locator(DONE)).to_have_text("核验一致")
-    await expect(public.locator("#browser-steps li")).to_have_count(6)
-    await expect(public.locator("#exclusions-card")).to_contain_text("没有排除任何对象")
+    await expect(public.locator("#browser-steps li")).to_have_count(8)
+    await expect(public.locator('#browser-steps li[data-step="matching"]')).to_have_text("执法人员匹配：✓ 通过")
+    await expect(public.locator("#exclusions tbody tr")).to_have_count(1)
+    await expect(public.locator("#exclusions")).to_contain_text("已在其他在办联合任务中（任务融合）")
+    await expect(public.locator("#entropy-card")).to_contain_text("3.1.4.1.5.9.")
+    await expect(public.locator("#matching-card details")).to_have_count(3)
