@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from api.deps import SessionDep, actor_of, require_roles
+from api.schemas.fairness import FairnessReport, OfficeFairnessReport
 from store import fairness, office_settings
 from store.models import User
 
@@ -39,13 +40,14 @@ async def set_draw_settings(body: DrawSettings, session: SessionDep, office: Use
     return body
 
 
-@router.get("/public/fairness/{year}")
+@router.get("/public/fairness/{year}", response_model=FairnessReport)
 async def public_fairness(year: Year, session: SessionDep) -> dict:
     """The year's draws: per credit-risk class, objects drawn of those that could be; never drawn; drawn most."""
     return await fairness.public_report(session, year)
 
 
-@router.get("/office/fairness/{year}")
+@router.get("/office/fairness/{year}", response_model=OfficeFairnessReport,
+            responses={403: {"description": "not the office or the admin"}})
 async def office_fairness(year: Year, session: SessionDep, _user: User = OFFICE_OR_ADMIN) -> dict:
     """The public report, plus objects and inspectors picked far more often than chance (exact tail < 0.001)."""
     return await fairness.office_report(session, year)
