@@ -39,6 +39,9 @@ def test_secrets_come_from_files_and_no_password_is_in_the_compose_file():
             referenced |= secret_paths(script_of(name))
         assert referenced == granted, f"{name} reads {referenced} but is given {granted}"
     assert env("postgres")["POSTGRES_PASSWORD_FILE"] == "/run/secrets/postgres_password"
+    # The draw key and the pseudonym key are the worker's alone: the API never derives a seed (docs/draw.md §7.7).
+    draw_keys = {"jointcheck_draw_key", "jointcheck_pseudonym_key"}
+    assert [name for name, service in SERVICES.items() if draw_keys & set(service.get("secrets", []))] == ["worker"]
 
 
 def test_the_api_and_worker_connect_as_the_app_role_and_migrate_as_the_owner():

@@ -106,6 +106,8 @@ def test_a_fresh_pip_install_serves_logins_and_launches_a_task(prod_venv, tempor
     procs = Processes(prod_venv, tmp_path)
     try:
         (tmp_path / "secret_key").write_text(secrets.token_urlsafe(48) + "\n")
+        for key in ("draw_key", "pseudonym_key"):  # the worker refuses to start in prod without them
+            (tmp_path / key).write_text(secrets.token_urlsafe(48) + "\n")
         (tmp_path / "db_password").write_text(APP_PASSWORD + "\n")
         temporal = {"JOINTCHECK_TEMPORAL_ADDRESS": temporal_env.client.service_client.config.target_host,
                     "JOINTCHECK_TEMPORAL_NAMESPACE": f"jc-prod-{uuid.uuid4().hex[:8]}"}
@@ -119,7 +121,8 @@ def test_a_fresh_pip_install_serves_logins_and_launches_a_task(prod_venv, tempor
                     # Plain HTTP on 127.0.0.1: the explicit setting for a deployment without TLS.
                     "JOINTCHECK_COOKIE_SECURE": "false"}
         procs.run(app_env, "seed-demo")
-        procs.start(app_env, "worker")
+        procs.start({**app_env, "JOINTCHECK_DRAW_KEY_FILE": str(tmp_path / "draw_key"),
+                     "JOINTCHECK_PSEUDONYM_KEY_FILE": str(tmp_path / "pseudonym_key")}, "worker")
         port = free_port()
         procs.start(app_env, "api", "--host", "127.0.0.1", "--port", str(port))
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from domain.draw import verify_record
 from tests.workflows.draw_steps import launch_for_drawing, set_kind, stage
+from tests.workflows.recording import replay_and_keep
 from tests.workflows.test_draw_v2 import script_verdict
 from tests.workflows.world import build_world, fix_inspection_day
 
@@ -69,6 +70,8 @@ async def test_experts_join_but_never_fill_the_two_person_rule(client, worker, s
     assert refused.status_code == 422 and "inspector_ids" in refused.text
     entered = await client.post(url, headers=w["env_op"], json={**form, "inspector_ids": env_group})
     assert entered.status_code == 201, entered.text
+    await replay_and_keep(temporal_client, {"joint_task_matching_v2": f"joint-task-{task_id}",
+                                            "object_inspection_matched_inspectors": f"joint-task-{task_id}-object-{obj}"})
 
 
 async def _matched(client, w, task_id: str, department: str, object_id: int) -> list[dict]:

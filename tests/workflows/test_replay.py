@@ -24,7 +24,7 @@ from tests.workflows.recording import keep
 from workflows.registry import WORKFLOWS
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
-# Recorded before issue 11 and at its start; each covers paths a later version must keep replaying.
+# Recorded before issue 11, at its start and for issue 14; each covers paths a later version must keep replaying.
 KEPT = {
     "joint_task", "object_inspection",
     "joint_task_full", "object_inspection_followups", "object_inspection_returned_confidential",
@@ -32,6 +32,9 @@ KEPT = {
     "joint_task_cancelled_awaiting_responses", "joint_task_cancelled_inspecting", "object_inspection_cancelled",
     "object_inspection_transfer_outside_task", "joint_task_calendar_change", "joint_task_calendar_change_inspecting",
     "object_inspection_calendar_change",
+    # Issue 14: the seed held by the workers (patch seed-held-by-workers), exclusions with reasons, pools frozen at
+    # the confirmation, experts and matched inspectors on the forms.
+    "joint_task_draw_v2_exclusions", "joint_task_matching_v2", "object_inspection_matched_inspectors",
 }
 
 
