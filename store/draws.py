@@ -78,22 +78,28 @@ async def _frozen(session: AsyncSession, row: Draw | None, request: DrawRequest,
             raise SeedMismatch("the seed does not open the commitment this draw was proposed under")
         return row, await frozen_population(session, request.task_id)
     try:
-        classes = sampling.stratum_classes(request.credit_risk_ratios)
-        strata = await freeze_population(session, request.scope, classes)
-        sizes, ratios = sampling.planned_sizes({k: len(v) for k, v in strata.items()}, sample_size=request.sample_size,
-                                               ratio=request.ratio, credit_risk_ratios=request.credit_risk_ratios)
-        digests = protocol.population_sha256(strata)
-        populations = population_rows(request.task_id, strata)
+        strata = await freeze_population(session, request.scope,
+                                         sampling.stratum_classes(request.credit_risk_ratios))
+        row = new_draw(session, request, strata, protocol.ALGORITHM_VERSION, commitment, now)
     except ValueError as exc:
         raise DrawRefused(str(exc)) from exc
-    row = Draw(task_id=request.task_id, algorithm=protocol.ALGORITHM_VERSION, seed_commitment=commitment,
-               seed=None, scope=request.scope.model_dump(mode="json"),
-               population_size=sum(map(len, strata.values())), population_sha256=digests["overall"],
-               sizes=sizes, ratios=ratios, exclusions=[], selection=[], warnings=[], proposed_at=now,
-               proposed_by=request.actor.username)
+    return row, strata
+
+
+def new_draw(session: AsyncSession, request: DrawRequest, strata: dict[str, Sequence[int]], algorithm: str,
+             commitment: str, now: datetime, **fields) -> Draw:
+    """The draw row of a population just frozen, with its compact population rows; ValueError for an empty rule."""
+    sizes, ratios = sampling.planned_sizes({k: len(v) for k, v in strata.items()}, sample_size=request.sample_size,
+                                           ratio=request.ratio, credit_risk_ratios=request.credit_risk_ratios)
+    digests = protocol.population_sha256(strata)
+    populations = population_rows(request.task_id, strata)
+    row = Draw(task_id=request.task_id, algorithm=algorithm, seed_commitment=commitment, seed=None,
+               scope=request.scope.model_dump(mode="json"), population_size=sum(map(len, strata.values())),
+               population_sha256=digests["overall"], sizes=sizes, ratios=ratios, exclusions=[], selection=[],
+               warnings=[], proposed_at=now, proposed_by=request.actor.username, **fields)
     session.add(row)
     session.add_all(populations)
-    return row, strata
+    return row
 
 
 async def _select(session: AsyncSession, row: Draw, strata: dict[str, Sequence[int]], request: DrawRequest,

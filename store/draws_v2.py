@@ -18,8 +18,10 @@ from domain.draw_records import DrawOutcome, DrawRequest, ExclusionChoice, Objec
 from domain.public_entropy import PublicEntropy, canonical_entropy, final_seed
 from domain.workdays import local_date
 from store import draw_freeze, match_pools, office_settings
-from store.draw_population import freeze_population, frozen_population, population_rows
-from store.draws import DrawRefused, SeedMismatch, add_task_objects, fusion_warnings, object_refs, outcome_of
+from store.draw_population import freeze_population, frozen_population
+from store.draws import (
+    DrawRefused, SeedMismatch, add_task_objects, fusion_warnings, new_draw, object_refs, outcome_of,
+)
 from store.models.tasks import Draw
 
 
@@ -59,27 +61,18 @@ async def _frozen(session: AsyncSession, row: Draw | None, request: DrawRequest,
         return row, await frozen_population(session, request.task_id)
     try:
         entropy = _named_entropy(request)
-        classes = sampling.stratum_classes(request.credit_risk_ratios)
-        strata = await freeze_population(session, request.scope, classes)
+        strata = await freeze_population(session, request.scope,
+                                         sampling.stratum_classes(request.credit_risk_ratios))
         cap, removed = await office_settings.annual_cap(session), []
         if cap is not None:
             year = local_date(now).year
             received = await draw_freeze.joint_inspections(session, year, other_than=request.task_id)
             strata, removed = draw_freeze.apply_annual_cap(strata, received, cap, year)
-        sizes, ratios = sampling.planned_sizes({k: len(v) for k, v in strata.items()}, sample_size=request.sample_size,
-                                               ratio=request.ratio, credit_risk_ratios=request.credit_risk_ratios)
-        digests = protocol.population_sha256(strata)
-        populations = population_rows(request.task_id, strata)
+        row = new_draw(session, request, strata, protocol.RECORD_V2, request.commitment.lower(), now,
+                       public_entropy=entropy, annual_cap=cap, removed_at_freeze=removed, left_scope=[],
+                       exclusion_reasons=[])
     except ValueError as exc:
         raise DrawRefused(str(exc)) from exc
-    row = Draw(task_id=request.task_id, algorithm=protocol.RECORD_V2, seed_commitment=request.commitment.lower(),
-               seed=None, scope=request.scope.model_dump(mode="json"),
-               population_size=sum(map(len, strata.values())), population_sha256=digests["overall"],
-               sizes=sizes, ratios=ratios, exclusions=[], selection=[], warnings=[], proposed_at=now,
-               proposed_by=request.actor.username, public_entropy=entropy, annual_cap=cap,
-               removed_at_freeze=removed, left_scope=[], exclusion_reasons=[])
-    session.add(row)
-    session.add_all(populations)
     return row, strata
 
 

@@ -30,26 +30,25 @@ class FairnessReport(BaseModel):
     drawn_most: list[DrawnObject]
 
 
-class ObjectAlert(BaseModel):
+class Alert(BaseModel):
+    times: int
+    trials: int
+    expected: float
+    tail_probability: float  # P(picked at least `times` times) under the model, exact then rounded
+
+
+class ObjectAlert(Alert):
     object_id: int
     name: str = ""
     uscc: str = ""
     credit_risk_class: str = ""
-    times: int
-    trials: int
-    expected: float
-    tail_probability: float  # P(drawn at least `times` times) under the model, exact then rounded
 
 
-class InspectorAlert(BaseModel):
+class InspectorAlert(Alert):
     department_code: str
     pseudonym: str
     inspector_id: int | None
     name: str
-    times: int
-    trials: int
-    expected: float
-    tail_probability: float
 
 
 class OfficeFairnessReport(FairnessReport):

@@ -4,18 +4,15 @@ draw, the office's annual cap, and the yearly fairness report on the public site
 import re
 
 from tests.console.test_task_flow import LAUNCH
-from tests.polling import eventually
+from tests.workflows.draw_steps import stage
 from tests.workflows.world import build_world
 
 SOURCE = "2026年12月10日福利彩票3D开奖号码（按开奖公告顺序）"
 
 
-async def _stage(client, headers, task_id: str) -> str:
-    return (await client.get(f"/api/v1/tasks/{task_id}", headers=headers)).json()["stage"]
-
-
-async def test_a_public_value_named_at_launch_is_given_at_the_draw(client, worker, session_factory, browsers):
-    world = await build_world(session_factory, client)
+async def test_a_public_value_named_at_launch_is_given_at_the_draw(client, worker, session_factory, browsers,
+                                                                  temporal_client):
+    await build_world(session_factory, client)
     lead, env, public = browsers(), browsers(), browsers()
     await lead.login("lead_op")
     form = await lead.get("/console/tasks/new")
@@ -25,11 +22,7 @@ async def test_a_public_value_named_at_launch_is_given_at_the_draw(client, worke
     task_id = re.search(r"/console/tasks/([^/#?]+)$", str(launched.url)).group(1)
     await env.login("env_op")
     await env.post(f"/console/tasks/{task_id}/acknowledge", {"accept": "1", "back": "/console"})
-
-    async def drawing() -> bool:
-        return await _stage(client, world["lead_op"], task_id) == "drawing"
-
-    await eventually(drawing)
+    await stage(temporal_client, task_id, "drawing")
     page = await lead.get(f"/console/tasks/{task_id}/draw")
     assert SOURCE in page.text and 'id="public_entropy_value"' in page.text
     refused = await lead.post(f"/console/tasks/{task_id}/draw", {"public_entropy_value": "三七五"})
