@@ -19,9 +19,11 @@ router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 
 @router.post("/console/tasks/{task_id}/match")
 async def match(page: UserPage, task_id: str) -> Response:
-    await page.form()
+    form = await page.form()
+    experts = str(form.get("experts_per_object") or "0")
     try:
-        outcome = await page.api.post(f"/api/v1/tasks/{task_id}/match")
+        outcome = await page.api.post(f"/api/v1/tasks/{task_id}/match",
+                                      json={"experts_per_object": int(experts) if experts.isdigit() else experts})
     except ApiFailure as failure:
         return redirect(page, f"/console/tasks/{task_id}#matching", failure=failure)
     people = sum(len(v) for v in (outcome.get("assignments") or {}).values())

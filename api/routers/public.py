@@ -33,7 +33,8 @@ async def draw_index(session: SessionDep, limit: Limit = 50, offset: Offset = 0)
 
 @router.get("/draws/{task_id}")
 async def draw_record(task_id: str, session: SessionDep) -> dict:
-    """The draw record: commitment before the draw; seed, population, selection after (for verify_draw.py)."""
+    """The draw record (docs/draw.md §5, §7): the commitment (and any named public value) until the draw is
+    confirmed; then the whole verifiable record — v2 for tasks launched since record format 2, v1 before."""
     record = await draw_public.public_record(session, task_id)
     if record is None:
         raise HTTPException(404, f"no draw record for task '{task_id}'")

@@ -23,6 +23,8 @@ async def test_a_public_value_named_at_launch_is_given_at_the_draw(client, worke
     await env.login("env_op")
     await env.post(f"/console/tasks/{task_id}/acknowledge", {"accept": "1", "back": "/console"})
     await stage(temporal_client, task_id, "drawing")
+    before = await public.get(f"/public/draws/{task_id}")
+    assert 'id="entropy-source"' in before.text and SOURCE in before.text and 'id="seed"' not in before.text
     page = await lead.get(f"/console/tasks/{task_id}/draw")
     assert SOURCE in page.text and 'id="public_entropy_value"' in page.text
     refused = await lead.post(f"/console/tasks/{task_id}/draw", {"public_entropy_value": "三七五"})
