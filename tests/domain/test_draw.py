@@ -1,7 +1,6 @@
 """The verifiable draw: determinism, exactness, exclusions with replacements, uniformity, record verification."""
 
 import hashlib
-import time
 from decimal import Decimal
 
 import pytest
@@ -215,16 +214,12 @@ def test_ratio_sizes_are_the_exact_ceiling_capped_at_the_count(count, ratio):
     assert (size >= 1) == (count > 0 and ratio > 0)
 
 
-def test_a_million_ids_draw_in_milliseconds():
+def test_a_million_ids_draw_without_materialising_them():
+    """Strata given as ranges are sampled as they are (timings: benchmarks/draw.py)."""
     strata = {"A": range(0, 2_000_000, 2), "B": range(1, 2_000_000, 2)}
-    started = time.perf_counter()
     selection = select(seed_number(7), strata, {"A": 200, "B": 200}, exclusions=range(0, 2000, 3))
-    elapsed = time.perf_counter() - started
-    started = time.perf_counter()
-    population_digest(strata["A"])
-    print(f"select 2×200 of 2×1,000,000: {elapsed * 1000:.1f} ms; "
-          f"digest of 1,000,000 ids: {(time.perf_counter() - started) * 1000:.1f} ms")
     assert len(selection.objects) == 400
+    assert not set(selection.objects) & set(range(0, 2000, 3))
 
 
 @given(draws())
